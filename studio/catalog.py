@@ -1,0 +1,149 @@
+"""The model catalog: which image models exist and what each one supports.
+
+Model ids live only in `models.json`; everything else asks this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CATALOG_PATH = Path(__file__).with_name("models.json")
+
+
+@dataclass(frozen=True)
+class Price:
+    input_per_mtok: float = 0.0
+    output_text_per_mtok: float = 0.0
+    output_image_per_mtok: float = 0.0
+    image_tokens: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    label: str
+    aspect_ratios: tuple[str, ...]
+    image_sizes: tuple[str, ...]
+    max_reference_images: int
+    thinking: bool
+    price: Price
+    known: bool = True  # False for ids the catalog has never seen (live list or typed in)
+
+    @property
+    def supports_image_size(self) -> bool:
+        return bool(self.image_sizes)
+
+    def estimate_cost(
+        self, prompt_tokens: int, output_tokens: int, images: int, image_size: str | None
+    ) -> float:
+        """USD estimate: images at their per-size token count, the rest as text."""
+        size = image_size if image_size in self.price.image_tokens else "1K"
+        per_image = self.price.image_tokens.get(size, 0)
+        image_tokens = min(output_tokens, per_image * images)
+        text_tokens = max(0, output_tokens - image_tokens)
+        return (
+            prompt_tokens * self.price.input_per_mtok
+            + text_tokens * self.price.output_text_per_mtok
+            + image_tokens * self.price.output_image_per_mtok
+        ) / 1_000_000
+
+
+@dataclass(frozen=True)
+class Catalog:
+    models: tuple[ModelInfo, ...]
+    default_model: str
+    aspect_ratio_pixels: dict[str, tuple[int, int]]
+    image_size_scale: dict[str, float]
+
+    def ids(self) -> list[str]:
+        return [m.id for m in self.models]
+
+    def get(self, model_id: str) -> ModelInfo:
+        """The entry for `model_id`; unknown ids get a permissive generic entry."""
+        for m in self.models:
+            if m.id == model_id or model_id.startswith(m.id + "-"):
+                return m if m.id == model_id else _renamed(m, model_id)
+        return self._generic(model_id)
+
+    def _generic(self, model_id: str) -> ModelInfo:
+        base = self.get(self.default_model) if model_id != self.default_model else self.models[0]
+        return ModelInfo(
+            id=model_id,
+            label=model_id,
+            aspect_ratios=base.aspect_ratios,
+            image_sizes=(),
+            max_reference_images=base.max_reference_images,
+            thinking=False,
+            price=base.price,
+            known=False,
+        )
+
+    def pixels(self, aspect_ratio: str | None, image_size: str | None) -> tuple[int, int]:
+        """Output pixel size for an aspect ratio and image size, as the API documents."""
+        w, h = self.aspect_ratio_pixels.get(aspect_ratio or "1:1", (1024, 1024))
+        scale = self.image_size_scale.get(image_size or "1K", 1.0)
+        return int(w * scale), int(h * scale)
+
+    def merged_with(self, live_ids: Iterable[str]) -> Catalog:
+        """Add ids from the live model list that look like image models and are not listed."""
+        known = set(self.ids())
+        extra = [
+            self.get(i)
+            for i in sorted(set(live_ids))
+            if "image" in i and i not in known
+        ]
+        return Catalog(
+            models=self.models + tuple(extra),
+            default_model=self.default_model,
+            aspect_ratio_pixels=self.aspect_ratio_pixels,
+            image_size_scale=self.image_size_scale,
+        )
+
+
+def _renamed(m: ModelInfo, model_id: str) -> ModelInfo:
+    """A dated or preview variant (`<id>-preview-06-05`) inherits its family's abilities."""
+    return ModelInfo(
+        id=model_id,
+        label=f"{m.label} ({model_id.removeprefix(m.id + '-')})",
+        aspect_ratios=m.aspect_ratios,
+        image_sizes=m.image_sizes,
+        max_reference_images=m.max_reference_images,
+        thinking=m.thinking,
+        price=m.price,
+        known=True,
+    )
+
+
+def parse_catalog(data: dict) -> Catalog:
+    models = tuple(
+        ModelInfo(
+            id=m["id"],
+            label=m.get("label", m["id"]),
+            aspect_ratios=tuple(m.get("aspect_ratios", ["1:1"])),
+            image_sizes=tuple(m.get("image_sizes", [])),
+            max_reference_images=int(m.get("max_reference_images", 3)),
+            thinking=bool(m.get("thinking", False)),
+            price=Price(**m.get("price", {})),
+        )
+        for m in data["models"]
+    )
+    return Catalog(
+        models=models,
+        default_model=data.get("default_model", models[0].id),
+        aspect_ratio_pixels={k: (v[0], v[1]) for k, v in data["aspect_ratio_pixels"].items()},
+        image_size_scale=dict(data["image_size_scale"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    return parse_catalog(json.loads(path.read_text()))
+
+
+def normalize_model_id(raw: str) -> str:
+    """Accept `models/<id>` as the live list returns it."""
+    return raw.removeprefix("models/").strip()
