@@ -1,0 +1,112 @@
+"""Turn whatever the SDK or the network raises into one clear, secret-free message."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import httpx2
+import pydantic
+from google.genai import errors as genai_errors
+
+# Shapes of Google API keys and of keys passed in URLs; scrubbed from every message.
+_KEY_PATTERNS = (
+    re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
+    re.compile(r"(?i)(key=|x-goog-api-key[:=]\s*)[^\s&\"']+"),
+)
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Remove API keys (the given ones and anything shaped like one) from `text`."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    for pattern in _KEY_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
+    return text
+
+
+@dataclass(frozen=True)
+class StudioError:
+    """A failure as the user should see it: what happened and what to do."""
+
+    kind: str  # quota | refused | auth | not_found | unavailable | timeout | network | malformed | bug
+    message: str
+    status: int | None = None
+    retryable: bool = False
+
+
+def classify(exc: BaseException, *, model: str, timeout_s: float | None = None,
+             secrets: tuple[str | None, ...] = ()) -> StudioError:
+    """Map an exception from a model call to a StudioError with a clear message."""
+    err = _classify(exc, model=model, timeout_s=timeout_s)
+    return StudioError(err.kind, redact(err.message, *secrets), err.status, err.retryable)
+
+
+def _classify(exc: BaseException, *, model: str, timeout_s: float | None) -> StudioError:
+    if isinstance(exc, genai_errors.APIError):
+        return _from_api_error(exc, model)
+    if isinstance(exc, httpx2.TimeoutException | TimeoutError):
+        limit = f" within {timeout_s:g} s" if timeout_s else ""
+        return StudioError(
+            "timeout",
+            f"{model} did not answer{limit}. The service may be busy: try again, or raise the "
+            "timeout under Advanced settings in the sidebar.",
+            retryable=True,
+        )
+    if isinstance(exc, httpx2.TransportError | ConnectionError):
+        return StudioError(
+            "network",
+            "Could not reach the Gemini API: check the network connection and the base URL, "
+            "then try again.",
+            retryable=True,
+        )
+    if isinstance(exc, json.JSONDecodeError | pydantic.ValidationError | ValueError):
+        return StudioError(
+            "malformed",
+            f"{model} sent an answer the app could not read. Nothing was lost; try again.",
+            retryable=True,
+        )
+    return StudioError("bug", f"Unexpected error ({type(exc).__name__}). Nothing was lost; "
+                       "try again, and report it if it keeps happening.")
+
+
+def _from_api_error(exc: genai_errors.APIError, model: str) -> StudioError:
+    code = exc.code or 0
+    detail = (exc.message or exc.status or "").strip()
+    if code == 429:
+        return StudioError(
+            "quota",
+            f"Quota exhausted for {model} (429 RESOURCE_EXHAUSTED). Wait a minute and try "
+            "again, switch to another model in the sidebar, or raise the quota for your key in "
+            "Google AI Studio.",
+            code,
+            retryable=True,
+        )
+    if code in (401, 403) or "API key" in detail or "API_KEY" in detail:
+        return StudioError(
+            "auth",
+            f"The Gemini API rejected the key ({code} {exc.status or ''}). Check the key in the "
+            "sidebar or in GEMINI_API_KEY.".replace(" )", ")"),
+            code,
+        )
+    if code == 404:
+        return StudioError(
+            "not_found",
+            f"Model {model} was not found (404). Pick another model in the sidebar.",
+            code,
+        )
+    if code == 400:
+        return StudioError("refused", f"Gemini refused the request (400): {detail}", code)
+    if code in (408, 504):
+        return StudioError("timeout", f"{model} timed out ({code}). Try again.", code, True)
+    if code >= 500:
+        return StudioError(
+            "unavailable",
+            f"The Gemini service is unavailable right now ({code} {exc.status or ''}). "
+            "It was retried; try again in a moment.".replace(" )", ")"),
+            code,
+            retryable=True,
+        )
+    return StudioError("refused", f"Gemini answered {code}: {detail}", code)

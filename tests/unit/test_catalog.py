@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from studio.catalog import CATALOG_PATH, load_catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_catalog_lists_the_default_image_models() -> None:
+    ids = load_catalog().ids()
+    for model in ("gemini-2.5-flash-image", "gemini-3-pro-image", "gemini-3.1-flash-image"):
+        assert model in ids
+
+
+def test_image_size_is_offered_only_where_the_model_supports_it() -> None:
+    catalog = load_catalog()
+    assert not catalog.get("gemini-2.5-flash-image").supports_image_size
+    assert "4K" in catalog.get("gemini-3-pro-image").image_sizes
+
+
+def test_unknown_ids_are_allowed_with_a_generic_entry() -> None:
+    info = load_catalog().get("gemini-9-ultra-image-experimental")
+    assert info.id == "gemini-9-ultra-image-experimental"
+    assert not info.known
+    assert "1:1" in info.aspect_ratios
+
+
+def test_dated_variant_inherits_its_family() -> None:
+    info = load_catalog().get("gemini-3-pro-image-preview-11-2025")
+    assert info.known and info.image_sizes == load_catalog().get("gemini-3-pro-image").image_sizes
+
+
+def test_live_list_is_merged_without_duplicates_and_only_image_models() -> None:
+    catalog = load_catalog().merged_with(
+        ["gemini-2.5-flash-image", "gemini-4-flash-image", "text-embedding-004"])
+    ids = catalog.ids()
+    assert ids.count("gemini-2.5-flash-image") == 1
+    assert "gemini-4-flash-image" in ids
+    assert "text-embedding-004" not in ids
+
+
+def test_pixels_follow_aspect_ratio_and_size() -> None:
+    catalog = load_catalog()
+    assert catalog.pixels("1:1", "1K") == (1024, 1024)
+    assert catalog.pixels("16:9", "2K") == (2688, 1536)
+    assert catalog.pixels("9:16", None) == (768, 1344)
+
+
+def test_cost_estimate_prices_images_by_size() -> None:
+    info = load_catalog().get("gemini-2.5-flash-image")
+    cost = info.estimate_cost(prompt_tokens=0, output_tokens=1290, images=1, image_size=None)
+    assert abs(cost - 0.0387) < 1e-4
+
+
+def test_no_model_id_is_named_outside_the_catalog() -> None:
+    ids = json.loads(CATALOG_PATH.read_text())["models"]
+    pattern = re.compile("|".join(re.escape(m["id"]) for m in ids))
+    offenders = []
+    for folder in ("studio", "components", "pages"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if pattern.search(path.read_text()):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert (ROOT / "app.py").read_text().find("gemini-") == -1
+    assert offenders == []
