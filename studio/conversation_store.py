@@ -1,0 +1,182 @@
+"""Multi-turn conversations (chat history + the page's transcript) kept across refreshes.
+
+History is stored as `types.Content` JSON, with every inline image swapped for a
+reference into the blob store: the database stays small and an image sent on ten turns
+is kept once. Thought signatures stay in the JSON as the SDK's base64 and come back
+byte-identical (Gemini 3 image models refuse a follow-up turn otherwise).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from google.genai import types
+
+from studio.gallery_schema import now_iso, sanitize_settings
+
+
+class BlobStore(Protocol):
+    def put_blob(self, data: bytes, mime: str) -> str: ...
+
+    def blob_bytes(self, sha256: str) -> bytes: ...
+
+
+@dataclass
+class Conversation:
+    page: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    title: str = ""
+    model: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    history: list[types.Content] = field(default_factory=list)
+    transcript: list[dict[str, Any]] = field(default_factory=list)  # the page's own turn list
+    created_at: str = ""  # set by the store on first save
+    updated_at: str = ""
+
+
+@dataclass
+class ConversationSummary:
+    id: str
+    page: str
+    title: str
+    model: str
+    created_at: str
+    updated_at: str
+    turns: int
+
+
+def iter_inline(history_json: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every `inline_data` dict inside stored history JSON."""
+    for content in history_json:
+        for part in content.get("parts") or []:
+            if isinstance(part, dict) and isinstance(part.get("inline_data"), dict):
+                yield part["inline_data"]
+
+
+def blob_refs(history_json: list[dict[str, Any]]) -> set[str]:
+    return {d["blob_ref"] for d in iter_inline(history_json) if isinstance(d.get("blob_ref"), str)}
+
+
+def history_to_json(history: list[types.Content], store: BlobStore) -> list[dict[str, Any]]:
+    """Content list -> JSON-safe dicts, image bytes moved into the blob store."""
+    out: list[dict[str, Any]] = []
+    for content in history:
+        data = content.model_dump(mode="json", exclude_none=True)
+        for part, part_json in zip(content.parts or [], data.get("parts") or [], strict=True):
+            blob = part.inline_data
+            if blob is not None and blob.data is not None:
+                mime = blob.mime_type or "application/octet-stream"
+                ref = {"mime_type": mime, "blob_ref": store.put_blob(blob.data, mime)}
+                if blob.display_name:
+                    ref["display_name"] = blob.display_name
+                part_json["inline_data"] = ref
+        out.append(data)
+    return out
+
+
+def history_from_json(history_json: list[dict[str, Any]], store: BlobStore) -> list[types.Content]:
+    """Inverse of `history_to_json`: blob references become bytes again."""
+    restored = copy.deepcopy(history_json)
+    for inline in iter_inline(restored):
+        ref = inline.pop("blob_ref", None)
+        if ref is not None:
+            inline["data"] = store.blob_bytes(ref)  # raw bytes validate as-is
+    return [types.Content.model_validate(d) for d in restored]
+
+
+def count_turns(history_json: list[dict[str, Any]], transcript: list[dict[str, Any]]) -> int:
+    user_turns = sum(1 for c in history_json if c.get("role") == "user")
+    return max(user_turns, sum(1 for t in transcript if t.get("role", "user") == "user"))
+
+
+def save_record(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
+    """Upsert one conversation row (history already in JSON form) and its blob references.
+
+    Runs inside the caller's write transaction.
+    """
+    history = record["history"]
+    conn.execute(
+        """INSERT INTO conversations
+           (id, page, title, created_at, updated_at, model, settings, history, transcript, turns)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET page=excluded.page, title=excluded.title,
+             updated_at=excluded.updated_at, model=excluded.model, settings=excluded.settings,
+             history=excluded.history, transcript=excluded.transcript, turns=excluded.turns""",
+        (
+            record["id"], record["page"], record.get("title") or "", record["created_at"],
+            record["updated_at"], record.get("model") or "",
+            json.dumps(sanitize_settings(record.get("settings") or {}), ensure_ascii=False),
+            json.dumps(history, ensure_ascii=False),
+            json.dumps(sanitize_settings(record.get("transcript") or []), ensure_ascii=False),
+            count_turns(history, record.get("transcript") or []),
+        ),
+    )
+    conn.execute("DELETE FROM conversation_blobs WHERE conversation_id = ?", (record["id"],))
+    conn.executemany(
+        "INSERT INTO conversation_blobs (conversation_id, sha256) VALUES (?, ?)",
+        [(record["id"], sha) for sha in sorted(blob_refs(history))],
+    )
+
+
+def to_record(conv: Conversation, store: BlobStore, created_at: str | None) -> dict[str, Any]:
+    stamp = now_iso()
+    return {
+        "id": conv.id,
+        "page": conv.page,
+        "title": conv.title,
+        "model": conv.model,
+        "settings": sanitize_settings(conv.settings),
+        "history": history_to_json(conv.history, store),
+        "transcript": sanitize_settings(conv.transcript),
+        "created_at": created_at or conv.created_at or stamp,
+        "updated_at": stamp,
+    }
+
+
+_COLUMNS = "id, page, title, created_at, updated_at, model, settings, history, transcript, turns"
+
+
+def load_record(conn: sqlite3.Connection, conversation_id: str) -> dict[str, Any] | None:
+    """The stored row as plain JSON data (history still holding blob references)."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    rec = dict(zip(_COLUMNS.split(", "), row, strict=True))
+    for key in ("settings", "history", "transcript"):
+        rec[key] = json.loads(rec[key])
+    return rec
+
+
+def from_record(record: dict[str, Any], store: BlobStore) -> Conversation:
+    return Conversation(
+        id=record["id"],
+        page=record["page"],
+        title=record["title"],
+        model=record["model"],
+        settings=record["settings"],
+        history=history_from_json(record["history"], store),
+        transcript=record["transcript"],
+        created_at=record["created_at"],
+        updated_at=record["updated_at"],
+    )
+
+
+def list_summaries(
+    conn: sqlite3.Connection, page: str | None, limit: int
+) -> list[ConversationSummary]:
+    sql = "SELECT id, page, title, model, created_at, updated_at, turns FROM conversations"
+    args: list[Any] = []
+    if page is not None:
+        sql += " WHERE page = ?"
+        args.append(page)
+    sql += " ORDER BY updated_at DESC, rowid DESC LIMIT ?"
+    args.append(limit)
+    return [ConversationSummary(*row) for row in conn.execute(sql, args)]

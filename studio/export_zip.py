@@ -1,0 +1,268 @@
+"""Export gallery images as a ZIP a stakeholder can open without Image Studio.
+
+The ZIP is streamed: images are copied file-to-entry (never all in memory), stored
+uncompressed (PNG/JPEG are compressed already: deflating them costs time, saves nothing),
+into a temp file beside the target that is renamed into place only when complete.
+
+    images/<NNNN>-<page>-<slug>-<id8>.<ext>   original stored bytes
+    blobs/<sha>.<ext>                         conversation images that are not gallery items
+    manifest.csv, manifest.json               every item field (+ `file`); JSON adds conversations
+    index.html, stories/*.html, recipes/*.html
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import secrets
+import shutil
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from studio.conversation_store import blob_refs
+from studio.export_html import ExportEntry, StoryPage, write_index, write_story
+from studio.filenames import image_name, short_id, slugify
+from studio.gallery_schema import (
+    ITEM_FIELDS,
+    MIME_EXT,
+    GalleryFilter,
+    GalleryItem,
+    now_iso,
+    sanitize_settings,
+)
+from studio.gallery_store import GalleryStore
+
+FORMAT = "image-studio-export"
+VERSION = 1
+STORY_PAGES = {"story": "stories", "recipe": "recipes"}
+_BATCH = 500
+_COPY_BUF = 1 << 20
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    images: int = 0
+    conversations: int = 0
+    blobs: int = 0
+    pages: int = 0  # story/recipe HTML pages
+    bytes: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def select_items(store: GalleryStore, selection: GalleryFilter | Iterable[str] | None) -> list[GalleryItem]:
+    """The items to export, oldest first (so numbering reads like the session went)."""
+    if selection is None or isinstance(selection, GalleryFilter):
+        items: list[GalleryItem] = []
+        while batch := store.query(selection, offset=len(items), limit=_BATCH, order="oldest"):
+            items += batch
+        return items
+    ids = list(dict.fromkeys(selection))
+    items = []
+    for start in range(0, len(ids), _BATCH):
+        items += store.query(GalleryFilter(ids=ids[start : start + _BATCH]), limit=_BATCH)
+    return sorted(items, key=lambda i: i.created_at)
+
+
+def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        t = datetime.now()
+    return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
+
+
+def _copy_in(zf: zipfile.ZipFile, src: Path, arcname: str, when: str) -> int:
+    info = zipfile.ZipInfo(arcname, _zip_time(when))
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    info.file_size = src.stat().st_size  # lets zipfile decide on zip64 up front
+    with src.open("rb") as fh, zf.open(info, "w") as dst:
+        shutil.copyfileobj(fh, dst, _COPY_BUF)
+    return info.file_size
+
+
+def _text_entry(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
+    info = zipfile.ZipInfo(name, _zip_time(now_iso()))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return io.TextIOWrapper(zf.open(info, "w", force_zip64=True), encoding="utf-8", newline="")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = str(value)
+    # A prompt like "=HYPERLINK(...)" would run as a formula in a spreadsheet.
+    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _manifest_row(entry: ExportEntry) -> dict[str, Any]:
+    row = entry.item.to_dict()
+    row["settings"] = sanitize_settings(row["settings"])
+    row["file"] = entry.file
+    return row
+
+
+def _story_pages(entries: list[ExportEntry], titles: dict[str, str]) -> list[StoryPage]:
+    groups: dict[str, StoryPage] = {}
+    for entry in entries:
+        item = entry.item
+        if item.page not in STORY_PAGES:
+            continue
+        key = item.conversation_id or item.id
+        if key not in groups:
+            title = titles.get(key) or item.prompt[:80] or item.page.title()
+            file = f"{STORY_PAGES[item.page]}/{slugify(title, 50, item.page)}-{short_id(key)}.html"
+            groups[key] = StoryPage(item.page, title, file)
+        groups[key].entries.append(entry)
+    used: set[str] = set()
+    for story in groups.values():
+        story.entries.sort(key=lambda e: (e.item.turn, e.item.position, e.item.created_at))
+        while story.file in used:  # two slugs + short ids colliding: vanishingly rare
+            story.file = story.file.replace(".html", "-2.html")
+        used.add(story.file)
+    return list(groups.values())
+
+
+def _conversations(
+    store: GalleryStore, entries: list[ExportEntry], report: ExportReport
+) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Conversation records for the exported items + blob files they need (arcname -> path)."""
+    by_sha = {e.item.sha256: e.file for e in entries}
+    records: list[dict[str, Any]] = []
+    blob_files: dict[str, Path] = {}
+    for cid in dict.fromkeys(e.item.conversation_id for e in entries if e.item.conversation_id):
+        record = store.conversation_record(cid)
+        if record is None:
+            continue
+        files: dict[str, str] = {}
+        try:
+            for sha in sorted(blob_refs(record["history"])):
+                if sha in by_sha:
+                    files[sha] = by_sha[sha]
+                    continue
+                path = store.blob_path(sha)
+                if not path.exists():
+                    raise KeyError(sha)
+                files[sha] = f"blobs/{sha}.{path.suffix.lstrip('.') or 'bin'}"
+                blob_files[files[sha]] = path
+        except KeyError as missing:
+            report.warnings.append(f"conversation {cid}: image {missing} is missing; left out")
+            continue
+        record["settings"] = sanitize_settings(record["settings"])
+        record["transcript"] = sanitize_settings(record["transcript"])
+        record["blob_files"] = files
+        records.append(record)
+    return records, blob_files
+
+
+def export_zip(
+    store: GalleryStore,
+    selection: GalleryFilter | Iterable[str] | None,
+    out_path: str | Path,
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Write the selected items (a filter, or ids) to `out_path`. Atomic: all or nothing."""
+    started = time.perf_counter()
+    out_path = Path(out_path)
+    report = ExportReport(path=out_path)
+    items = select_items(store, selection)
+    width = max(4, len(str(len(items))))
+    tmp = out_path.parent / f".tmp-export-{os.getpid()}-{secrets.token_hex(4)}.zip"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            entries = list(_write_images(zf, store, items, width, report, progress))
+            titles, records = _write_conversations(zf, store, entries, report)
+            exported_at = now_iso()
+            _write_manifests(zf, entries, records, exported_at)
+            stories = _story_pages(entries, titles)
+            story_of = {e.item.id: s.file for s in stories for e in s.entries}
+            with _text_entry(zf, "index.html") as out:
+                write_index(out, entries, stories, exported_at, len(entries), story_of)
+            for story in stories:
+                with _text_entry(zf, story.file) as out:
+                    write_story(out, story)
+            report.pages = len(stories)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    report.bytes = out_path.stat().st_size
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_images(
+    zf: zipfile.ZipFile, store: GalleryStore, items: list[GalleryItem], width: int,
+    report: ExportReport, progress: Progress | None,
+) -> Iterator[ExportEntry]:
+    total = len(items)
+    if progress:
+        progress(0, total)
+    for n, item in enumerate(items, start=1):
+        src = store.image_path(item)
+        ext = MIME_EXT.get(item.mime, "bin")
+        arcname = "images/" + image_name(n, width, item.page, item.prompt, item.id, ext)
+        try:
+            _copy_in(zf, src, arcname, item.created_at)
+        except FileNotFoundError:
+            report.warnings.append(f"item {item.id}: image file missing; left out")
+        else:
+            report.images += 1
+            yield ExportEntry(item, arcname)
+        if progress:
+            progress(n, total)
+
+
+def _write_conversations(
+    zf: zipfile.ZipFile, store: GalleryStore, entries: list[ExportEntry], report: ExportReport
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    records, blob_files = _conversations(store, entries, report)
+    for arcname, path in blob_files.items():
+        _copy_in(zf, path, arcname, now_iso())
+    report.blobs = len(blob_files)
+    report.conversations = len(records)
+    return {r["id"]: r["title"] for r in records}, records
+
+
+def _write_manifests(
+    zf: zipfile.ZipFile, entries: list[ExportEntry], records: list[dict[str, Any]], exported_at: str
+) -> None:
+    columns = [*ITEM_FIELDS, "file"]
+    with _text_entry(zf, "manifest.csv") as out:
+        out.write("\ufeff")  # BOM: spreadsheets then read the UTF-8 prompts correctly
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for entry in entries:
+            row = _manifest_row(entry)
+            writer.writerow([_csv_cell(row[c]) for c in columns])
+    with _text_entry(zf, "manifest.json") as out:
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": exported_at,
+            "items": [_manifest_row(e) for e in entries],
+            "conversations": records,
+        }
+        json.dump(manifest, out, ensure_ascii=False, indent=1)
