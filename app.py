@@ -1,0 +1,29 @@
+"""Image Studio: a prototyping dashboard for Gemini's native image generation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.sidebar import render_sidebar
+
+st.set_page_config(
+    page_title="Image Studio",
+    page_icon=":material/palette:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = {
+    "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+    "Create": [
+        st.Page("pages/story.py", title="Story", icon=":material/auto_stories:"),
+        st.Page("pages/edit.py", title="Conversational editing", icon=":material/edit:"),
+        st.Page("pages/recipe.py", title="Recipe", icon=":material/restaurant:"),
+        st.Page("pages/text.py", title="Text rendering", icon=":material/text_fields:"),
+    ],
+    "Library": [st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:")],
+}
+
+page = st.navigation(PAGES)
+render_sidebar()
+page.run()

@@ -1,0 +1,40 @@
+"""Compare any two versions of an edited image side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.render import show_image
+from studio.threads import ChatThread
+
+
+def versions(thread: ChatThread) -> dict[str, str]:
+    """Label -> gallery item id, for the start image and every turn that made one."""
+    out: dict[str, str] = {}
+    if thread.start is not None:
+        out["Start"] = thread.start.item_id
+    for index, turn in enumerate(thread.turns):
+        if turn.image_ids:
+            out[f"Turn {index + 1}: {turn.instruction[:40]}"] = turn.image_ids[-1]
+    return out
+
+
+def compare_turns(thread: ChatThread) -> None:
+    options = versions(thread)
+    labels = list(options)
+    if len(labels) < 2:
+        st.caption("Make at least one edit to compare versions.")
+        return
+    store = state.store()
+    with st.container(border=True):
+        left, right = st.columns(2)
+        a = left.selectbox("Left", labels, index=len(labels) - 2, key="edit_compare_a")
+        b = right.selectbox("Right", labels, index=len(labels) - 1, key="edit_compare_b")
+        for column, label in ((left, a), (right, b)):
+            item = store.get(options[label])
+            with column:
+                if item is None:
+                    st.caption("(image deleted from the gallery)")
+                else:
+                    show_image(store.image_bytes(item.id), item.mime)

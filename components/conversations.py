@@ -1,0 +1,55 @@
+"""Recent conversations of a page: resume one after a refresh or on another day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from components import state
+from components.render import safe_markdown
+from studio.threads import ChatThread
+
+
+def _when(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).strftime("%d %b %H:%M")
+    except ValueError:
+        return iso
+
+
+def current_thread(page: str) -> ChatThread | None:
+    """The page's live thread, carried over to the current engine if it changed."""
+    thread = state.thread(page)
+    if thread is not None:
+        thread.rebind(state.client(), state.active_engine())
+    return thread
+
+
+def resume(page: str, conversation_id: str) -> None:
+    thread = ChatThread.resume(state.store(), conversation_id, state.client(),
+                               state.active_engine())
+    if thread is None:
+        state.notify("error", "That conversation no longer exists.")
+    state.set_thread(page, thread)
+
+
+def recent_conversations(page: str, *, label: str = "Recent conversations") -> None:
+    """A compact list of saved conversations with a Resume button each."""
+    summaries = state.store().list_conversations(page=page, limit=8)
+    active = state.thread(page)
+    summaries = [c for c in summaries if active is None or c.id != active.id]
+    if not summaries:
+        return
+    with st.expander(f"{label} ({len(summaries)})", icon=":material/history:"):
+        for conv in summaries:
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.markdown(f"**{safe_markdown(conv.title) or 'Untitled'}**  \n"
+                          f"{_when(conv.updated_at)} · {conv.turns} turns · {conv.model}")
+            right.button("Resume", key=f"resume_{page}_{conv.id}", icon=":material/play_arrow:",
+                         on_click=resume, args=(page, conv.id))
+
+
+def show_notices() -> None:
+    for kind, message in state.take_notices():
+        (st.error if kind == "error" else st.success if kind == "success" else st.info)(message)

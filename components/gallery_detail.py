@@ -1,0 +1,116 @@
+"""One gallery item in full: image, prompt, text, metadata, lineage and actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.render import safe_markdown, show_image
+from studio.filenames import slugify
+from studio.gallery_schema import GalleryItem
+from studio.threads import ChatThread, attachment_from_item
+
+# Where "reuse prompt" sends each page's prompt, by widget key.
+PROMPT_WIDGETS = {"story": "story_prompt", "recipe": "recipe_dish", "edit": "edit_start_prompt"}
+PAGE_FILES = {"story": "pages/story.py", "recipe": "pages/recipe.py", "edit": "pages/edit.py",
+              "text": "pages/text.py"}
+
+
+def _close() -> None:
+    state.session().gallery_detail = None
+
+
+def continue_editing(item_id: str) -> None:
+    store = state.store()
+    thread = ChatThread(page="edit", client=state.client(), store=store,
+                        model=state.settings().model, engine=state.active_engine(),
+                        start=attachment_from_item(store, item_id))
+    item = store.get(item_id)
+    thread.title = f"Edit of: {item.prompt[:60]}" if item else "Edit"
+    thread.save()
+    state.set_thread("edit", thread)
+    st.switch_page(PAGE_FILES["edit"])
+
+
+def reuse_prompt(item: GalleryItem) -> None:
+    """Open the item's page with its prompt filled in, ready to run again."""
+    brief = item.settings.get("text_brief")
+    if item.page == "text" and isinstance(brief, dict):
+        state.set_widgets({f"text_{k}": v for k, v in brief.items()
+                           if k in ("format", "headline", "body", "details", "style")})
+    elif item.page in PROMPT_WIDGETS:
+        state.set_widgets({PROMPT_WIDGETS[item.page]: item.prompt})
+    st.switch_page(PAGE_FILES.get(item.page, PAGE_FILES["edit"]))
+
+
+def _lineage(item: GalleryItem) -> None:
+    store = state.store()
+    ancestors, children = store.lineage(item.id)
+    if not ancestors and not children:
+        return
+    st.markdown("**Edit lineage**")
+    chain = [*ancestors, item, *children]
+    for column, other in zip(st.columns(min(6, len(chain))), chain[:6], strict=False):
+        with column:
+            st.image(store.thumbnail_bytes(other.id), width="stretch")
+            label = "this image" if other.id == item.id else (
+                "parent" if ancestors and other.id == ancestors[-1].id else
+                "child" if other in children else "ancestor")
+            st.caption(label)
+
+
+def render_detail(item_id: str) -> None:
+    store = state.store()
+    item = store.get(item_id)
+    if item is None:
+        _close()
+        return
+    with st.container(border=True):
+        head, close = st.columns([6, 1])
+        head.subheader(f"{item.page.title()} · {item.created_at[:16].replace('T', ' ')}",
+                       anchor=False)
+        close.button("Close", key="gallery_detail_close", icon=":material/close:",
+                     on_click=_close)
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            show_image(store.image_bytes(item.id), item.mime)
+        with right:
+            st.markdown("**Prompt**")
+            st.text(item.prompt or "—")
+            if item.text:
+                st.markdown("**Text**")
+                st.markdown(safe_markdown(item.text))
+            meta = {
+                "Model": item.model, "Engine": item.engine, "Aspect ratio": item.aspect_ratio,
+                "Image size": item.image_size, "Pixels": f"{item.width}x{item.height}",
+                "Seed": item.seed, "Finish": item.finish_reason, "Tokens": item.total_tokens,
+                "Latency (ms)": item.latency_ms, "Est. cost (USD)": item.cost_usd,
+            }
+            st.dataframe({"field": list(meta), "value": [str(v) for v in meta.values()]},
+                         hide_index=True, width="stretch")
+            fav = st.toggle("Favourite", value=item.favourite, key=f"gallery_fav_{item.id}")
+            if fav != item.favourite:
+                store.set_favourite(item.id, fav)
+            tags = st.multiselect("Tags", sorted(set(item.tags) | set(store.facets()["tags"])),
+                                  default=item.tags, key=f"gallery_tags_{item.id}",
+                                  accept_new_options=True)
+            if tags != item.tags:
+                store.set_tags(item.id, tags)
+            a, b = st.columns(2)
+            a.download_button("Download", data=lambda: store.image_bytes(item.id),
+                              file_name=f"{slugify(item.prompt)}-{item.id[:8]}.{item.ext}", mime=item.mime,
+                              key=f"gallery_download_{item.id}", on_click="ignore",
+                              icon=":material/download:", width="stretch")
+            if b.button("Continue editing", key="gallery_continue", icon=":material/edit:",
+                        width="stretch"):
+                continue_editing(item.id)
+            if a.button("Reuse prompt", key="gallery_reuse", icon=":material/replay:",
+                        width="stretch"):
+                reuse_prompt(item)
+            if b.button("Delete", key="gallery_delete", icon=":material/delete:",
+                        width="stretch"):
+                store.delete(item.id)
+                state.notify("success", "Deleted. Turn on “Show recently deleted” to restore it.")
+                _close()
+                st.rerun()
+        _lineage(item)

@@ -1,0 +1,76 @@
+"""The gallery's thumbnail grid and its metadata table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from studio.gallery_schema import GalleryFilter, GalleryItem
+from studio.gallery_store import GalleryStore
+
+COLUMNS = 6
+TABLE_LIMIT = 2000
+
+
+def _toggle_selected(item_id: str) -> None:
+    selection = state.session().gallery_selection
+    selection.symmetric_difference_update({item_id})
+
+
+def _open_detail(item_id: str) -> None:
+    state.session().gallery_detail = item_id
+
+
+def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
+    """Thumbnails only (JPEG, made at save time): fast however big the gallery grows."""
+    store = state.store()
+    selection = state.session().gallery_selection
+    for start in range(0, len(items), COLUMNS):
+        for column, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS], strict=False):
+            with column, st.container(border=True):
+                st.image(store.thumbnail_bytes(item.id), width="stretch")
+                star = ":material/star: " if item.favourite else ""
+                st.caption(f"{star}{item.page} · {item.prompt[:48]}")
+                left, right = st.columns(2)
+                left.checkbox("Select", value=item.id in selection, key=f"gallery_sel_{item.id}",
+                              on_change=_toggle_selected, args=(item.id,))
+                if trash:
+                    right.button("Restore", key=f"gallery_restore_{item.id}",
+                                 on_click=store.restore, args=(item.id,))
+                else:
+                    right.button("Details", key=f"gallery_open_{item.id}",
+                                 on_click=_open_detail, args=(item.id,))
+
+
+def items_frame(items: Sequence[GalleryItem]) -> pd.DataFrame:
+    rows = [
+        {
+            "created": i.created_at[:19].replace("T", " "),
+            "page": i.page,
+            "prompt": i.prompt,
+            "model": i.model,
+            "engine": i.engine,
+            "aspect": i.aspect_ratio,
+            "size": f"{i.width}x{i.height}",
+            "finish": i.finish_reason,
+            "tokens": i.total_tokens,
+            "latency_ms": i.latency_ms,
+            "cost_usd": i.cost_usd,
+            "favourite": i.favourite,
+            "tags": ", ".join(i.tags),
+            "id": i.id,
+        }
+        for i in items
+    ]
+    return pd.DataFrame(rows)
+
+
+def metadata_table(store: GalleryStore, flt: GalleryFilter) -> None:
+    items = store.query(flt, limit=TABLE_LIMIT)
+    st.dataframe(items_frame(items), hide_index=True, width="stretch", height=360,
+                 column_config={"cost_usd": st.column_config.NumberColumn(format="$%.4f")})
+    if len(items) == TABLE_LIMIT:
+        st.caption(f"Showing the newest {TABLE_LIMIT:,}; the export includes all of them.")

@@ -1,0 +1,116 @@
+"""The interleaved renderer: text, images and thoughts in the order the model gave them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from components import state
+from studio.result import ImagePart, Part, Result, TextPart, ThoughtPart
+
+_MD_IMAGE = re.compile(r"!\[")
+_MD_LINK = re.compile(r"\]\((?!https?://)[^)]*\)")
+
+
+def safe_markdown(text: str) -> str:
+    """Model and user text as text: no remote images, no script links. Streamlit already
+    escapes raw HTML when unsafe_allow_html is off, which it always is here."""
+    text = _MD_IMAGE.sub(r"!\\[", text)
+    return _MD_LINK.sub("]", text)
+
+
+def image_output_format(mime: str) -> str:
+    # PNG bytes given with output_format="PNG" are sent as they are, not re-encoded per rerun.
+    return "PNG" if mime == "image/png" else "JPEG"
+
+
+def show_image(data: bytes, mime: str, *, caption: str | None = None) -> None:
+    st.image(data, caption=caption, output_format=image_output_format(mime),  # type: ignore[arg-type]
+             width="stretch")
+
+
+def show_thoughts(texts: Sequence[str]) -> None:
+    texts = [t for t in texts if t.strip()]
+    if texts:
+        with st.expander("Model's thoughts", icon=":material/psychology:", expanded=False):
+            for text in texts:
+                st.markdown(safe_markdown(text))
+
+
+class LiveRenderer:
+    """Draws a streaming Result into a container, updating only what changed."""
+
+    def __init__(self, container: Any) -> None:
+        self.container = container
+        self.slots: list[Any] = []
+        self.drawn: list[Part | None] = []
+
+    def update(self, result: Result) -> None:
+        visible = [p for p in result.parts if not isinstance(p, ThoughtPart)]
+        for index, part in enumerate(visible):
+            if index == len(self.slots):
+                self.slots.append(self.container.empty())
+                self.drawn.append(None)
+            if self.drawn[index] == part:
+                continue
+            slot = self.slots[index]
+            if isinstance(part, TextPart):
+                slot.markdown(safe_markdown(part.text))
+            elif isinstance(part, ImagePart):
+                with slot:
+                    show_image(part.data, part.mime)
+            self.drawn[index] = part
+
+
+def render_stored_parts(parts: Sequence[dict[str, Any]], *, images_per_row: int = 1) -> None:
+    """Draw a saved turn: texts, then images from the gallery store by item id."""
+    store = state.store()
+    show_thoughts([p.get("text", "") for p in parts if p.get("kind") == "thought"])
+    for part in parts:
+        kind = part.get("kind")
+        if kind == "text":
+            st.markdown(safe_markdown(part.get("text", "")))
+        elif kind == "image":
+            item = store.get(part["item_id"])
+            if item is None:
+                st.caption("(image deleted from the gallery)")
+                continue
+            show_image(store.image_bytes(item.id), item.mime)
+
+
+def meta_line(meta: dict[str, Any]) -> None:
+    """Model, latency, tokens and estimated cost under each answer."""
+    if not meta:
+        return
+    engine = "offline emulator" if meta.get("engine") == "offline" else "Gemini API"
+    cost = meta.get("cost_usd")
+    pieces = [
+        f":material/smart_toy: {meta.get('model', '?')} ({engine})",
+        f":material/timer: {meta.get('latency_ms', 0) / 1000:.1f} s",
+        f":material/token: {meta.get('prompt_tokens', 0):,} in · "
+        f"{meta.get('output_tokens', 0):,} out",
+    ]
+    if cost is not None:
+        pieces.append(f":material/payments: ≈ ${cost:.4f}")
+    st.caption("  ·  ".join(pieces))
+
+
+def required(value: str | None, message: str) -> bool:
+    """True when a required field has text; otherwise say what is missing."""
+    if value and value.strip():
+        return True
+    st.warning(message, icon=":material/edit_note:")
+    return False
+
+
+def show_message(message: str | None, *, error_kind: str | None = None) -> None:
+    """A clear message for a failed or refused answer; never a traceback."""
+    if not message:
+        return
+    if error_kind in ("quota", "unavailable", "timeout", "network"):
+        st.warning(message, icon=":material/hourglass_top:")
+    else:
+        st.error(message, icon=":material/block:")

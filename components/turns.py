@@ -1,0 +1,110 @@
+"""Running a chat turn with live progress, and drawing saved turns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components import state
+from components.render import (
+    LiveRenderer,
+    meta_line,
+    render_stored_parts,
+    safe_markdown,
+    show_image,
+    show_message,
+    show_thoughts,
+)
+from studio.generation import GenerationSettings
+from studio.result import Result
+from studio.threads import Attachment, ChatThread, TurnRecord
+
+
+def run_turn(
+    thread: ChatThread,
+    instruction: str,
+    settings: GenerationSettings,
+    *,
+    label: str,
+    prompt: str | None = None,
+    attachments: list[Attachment] | None = None,
+) -> TurnRecord:
+    """Send a turn under an st.status that says what is happening as parts arrive."""
+    with st.status(label, expanded=True) as status:
+        renderer = LiveRenderer(st.container())
+
+        def on_update(result: Result) -> None:
+            renderer.update(result)
+            images = len(result.images)
+            if images:
+                status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far")
+
+        turn, result = thread.send(
+            instruction, settings, prompt=prompt, attachments=attachments,
+            on_update=on_update, secrets=state.secrets_in_use(),
+        )
+        if result.error is not None:
+            status.update(label="Stopped: " + result.error.kind.replace("_", " "), state="error")
+        elif turn.message:
+            status.update(label="Finished with a note", state="error")
+        else:
+            status.update(label=f"Done in {result.latency_ms / 1000:.1f} s", state="complete",
+                          expanded=False)
+    return turn
+
+
+def _pairs(parts: list[dict[str, Any]]) -> list[tuple[list[str], str | None]]:
+    """Group saved parts into (texts, image) sections: a scene or a step each."""
+    sections: list[tuple[list[str], str | None]] = []
+    texts: list[str] = []
+    for part in parts:
+        if part.get("kind") == "text":
+            texts.append(part.get("text", ""))
+        elif part.get("kind") == "image":
+            sections.append((texts, part["item_id"]))
+            texts = []
+    if texts:
+        sections.append((texts, None))
+    return sections
+
+
+def render_sections(turn: TurnRecord, *, skip_first_text: bool = False) -> None:
+    """A story or recipe: each section's text beside its illustration."""
+    store = state.store()
+    show_thoughts([p.get("text", "") for p in turn.parts if p.get("kind") == "thought"])
+    for index, (texts, item_id) in enumerate(_pairs(turn.parts)):
+        if skip_first_text and index == 0:
+            texts = texts[1:]
+        if item_id is None:
+            for text in texts:
+                st.markdown(safe_markdown(text))
+            continue
+        item = store.get(item_id)
+        with st.container(border=True):
+            left, right = st.columns([2, 3], gap="medium", vertical_alignment="center")
+            with left:
+                for text in texts:
+                    st.markdown(safe_markdown(text))
+            with right:
+                if item is None:
+                    st.caption("(image deleted from the gallery)")
+                else:
+                    show_image(store.image_bytes(item.id), item.mime)
+    show_message(turn.message, error_kind=turn.meta.get("error_kind"))
+    meta_line(turn.meta)
+
+
+def render_chat_turn(turn: TurnRecord) -> None:
+    """An edit turn as a chat exchange."""
+    store = state.store()
+    with st.chat_message("user"):
+        st.markdown(safe_markdown(turn.instruction))
+        for item_id in turn.attachments:
+            item = store.get(item_id)
+            if item is not None:
+                st.image(store.thumbnail_bytes(item.id), width=120)
+    with st.chat_message("assistant"):
+        render_stored_parts(turn.parts)
+        show_message(turn.message, error_kind=turn.meta.get("error_kind"))
+        meta_line(turn.meta)

@@ -1,0 +1,117 @@
+"""Conversational editing: change an image over many turns of plain language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.compare import compare_turns
+from components.conversations import current_thread, recent_conversations, show_notices
+from components.render import required, safe_markdown, show_image
+from components.turns import render_chat_turn, run_turn
+from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
+from studio.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
+from studio.threads import ChatThread, attachment_from_item
+
+PAGE = "edit"
+
+st.title(":material/edit: Conversational editing")
+st.caption("Start from a photo, a description or a gallery image, then ask for changes one "
+           "message at a time. Undo, branch from any turn, and compare versions side by side.")
+show_notices()
+
+
+def _new_thread(start_item_id: str | None = None) -> ChatThread:
+    store = state.store()
+    thread = ChatThread(
+        page=PAGE, client=state.client(), store=store, model=state.settings().model,
+        engine=state.active_engine(),
+        start=attachment_from_item(store, start_item_id) if start_item_id else None,
+    )
+    state.set_thread(PAGE, thread)
+    return thread
+
+
+def _start_section() -> None:
+    upload_tab, describe_tab, gallery_tab = st.tabs(
+        [":material/upload: Upload", ":material/draw: Describe", ":material/photo_library: "
+         "From the gallery"])
+    with upload_tab:
+        file = image_uploader("Image to edit", key="edit_upload")
+        seen = state.session().seen_uploads
+        if file is not None and file.file_id not in seen:
+            seen.add(file.file_id)
+            kept = prepare_uploads([file], page=PAGE)
+            if kept:
+                thread = _new_thread(kept[0].item_id)
+                thread.title = f"Edit of {file.name}"
+                thread.save()
+                st.rerun()
+    with describe_tab:
+        st.caption("Examples: " + " · ".join(EDIT_START_EXAMPLES))
+        prompt = st.text_input("Describe the first image", key="edit_start_prompt")
+        if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:") \
+                and required(prompt, "Describe the image to create first."):
+            run_turn(_new_thread(), prompt.strip(), state.settings(), label="Drawing the image")
+            st.rerun()
+    with gallery_tab:
+        items = state.store().query(limit=24)
+        if not items:
+            st.caption("The gallery is empty so far.")
+        else:
+            chosen = st.selectbox(
+                "Gallery image", [i.id for i in items], key="edit_gallery_item",
+                format_func=lambda i: next(
+                    (f"{x.page} · {x.prompt[:60]}" for x in items if x.id == i), i),
+            )
+            if chosen:
+                st.image(state.store().thumbnail_bytes(chosen), width=200)
+            if st.button("Edit this image", key="edit_from_gallery", icon=":material/edit:"):
+                _new_thread(chosen).save()
+                st.rerun()
+
+
+def _transcript(thread: ChatThread) -> None:
+    if thread.start is not None:
+        with st.chat_message("user", avatar=":material/image:"):
+            st.markdown(safe_markdown(thread.title or "Starting image"))
+            show_image(thread.start.data, thread.start.mime)
+    for index, turn in enumerate(thread.turns):
+        render_chat_turn(turn)
+        if turn.image_ids and index < len(thread.turns) - 1:
+            st.button("Branch from here", key=f"edit_branch_{index}", icon=":material/call_split:",
+                      on_click=thread.branch, args=(index,),
+                      help="Drop the later turns and continue from this image.")
+    if not thread.turns and thread.start is None:
+        st.info("Describe the first image below to begin.")
+
+
+thread = current_thread(PAGE)
+recent_conversations(PAGE)
+if thread is None:
+    _start_section()
+else:
+    tools = st.columns([1, 1, 1, 3])
+    tools[0].button("Undo", key="edit_undo", icon=":material/undo:", on_click=thread.undo,
+                    disabled=not thread.turns, width="stretch")
+    tools[1].button("Reset", key="edit_reset", icon=":material/restart_alt:",
+                    on_click=state.set_thread, args=(PAGE, None), width="stretch",
+                    help="Start over. This conversation stays under Recent conversations.")
+    compare = tools[2].toggle("Compare", key="edit_compare",
+                              disabled=sum(1 for t in thread.turns if t.image_ids) < 1)
+    if compare:
+        compare_turns(thread)
+    _transcript(thread)
+    st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
+    message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
+                            accept_file="multiple", file_type=ACCEPTED_TYPES)
+    if message and (message.text or "").strip():
+        attachments = prepare_uploads(message.files or [], page=PAGE)
+        with st.chat_message("user"):
+            st.markdown(safe_markdown(message.text))
+        with st.chat_message("assistant"):
+            run_turn(thread, message.text.strip(), state.settings(), attachments=attachments,
+                     label="Editing")
+        st.rerun()
+    elif message:
+        st.warning("Type an instruction to go with the attached image.")

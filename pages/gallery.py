@@ -1,0 +1,73 @@
+"""Gallery: everything made, kept across reloads; filter, curate and export as a ZIP."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from components import state
+from components.conversations import show_notices
+from components.gallery_detail import render_detail
+from components.gallery_export import export_panel
+from components.grid import image_grid, metadata_table
+from studio.gallery_schema import GalleryFilter
+
+PER_PAGE = 48
+PAGES = {"story": "Story", "edit": "Editing", "recipe": "Recipe", "text": "Text rendering"}
+
+st.title(":material/photo_library: Gallery")
+show_notices()
+store = state.store()
+facets = store.facets()
+
+with st.container(border=True):
+    search, page_col, model_col, fav_col = st.columns([3, 2, 2, 1], vertical_alignment="bottom")
+    text = search.text_input("Search prompts and text", key="gallery_search",
+                             placeholder="turtle, invitation, sepia…")
+    page_options = ["all", *facets["pages"]]
+    page = page_col.selectbox("Page", page_options, key="gallery_page_filter",
+                              format_func=lambda p: "All pages" if p == "all"
+                              else PAGES.get(p, p.title()))
+    model = model_col.selectbox("Model", ["all", *facets["models"]], key="gallery_model",
+                                format_func=lambda m: "All models" if m == "all" else m)
+    favourites = fav_col.toggle("Favourites", key="gallery_favourites")
+    dates = st.date_input("Made between", value=(), key="gallery_dates", width=260)
+    trash = st.toggle("Show recently deleted", key="gallery_trash",
+                      help="Deleted images can be restored for 7 days.")
+
+flt = GalleryFilter(
+    page=None if page == "all" else page,
+    model=None if model == "all" else model,
+    favourite=True if favourites else None,
+    text=text.strip() or None,
+    since=dates[0] if len(dates) >= 1 else None,
+    until=dates[1] if len(dates) == 2 else None,
+    only_deleted=trash,
+)
+total = store.count(flt)
+selected = state.session().gallery_selection
+
+detail_id = state.session().gallery_detail
+if detail_id:
+    render_detail(detail_id)
+
+if total == 0:
+    st.info("Nothing here yet. Make something on the Story, Editing, Recipe or Text pages."
+            if not (text or favourites or page != "all" or trash) else
+            "No images match these filters.", icon=":material/image_search:")
+else:
+    pages = max(1, math.ceil(total / PER_PAGE))
+    head, pager = st.columns([2, 3], vertical_alignment="center")
+    head.markdown(f"**{total:,}** image{'s' * (total != 1)} · {len(selected)} selected")
+    with pager:
+        current = st.pagination(pages, key="gallery_page_number") if pages > 1 else 1
+    items = store.query(flt, offset=(current - 1) * PER_PAGE, limit=PER_PAGE)
+    grid_tab, table_tab = st.tabs([":material/grid_view: Grid", ":material/table: Table"])
+    with grid_tab:
+        image_grid(items, trash=trash)
+    with table_tab:
+        metadata_table(store, flt)
+
+st.divider()
+export_panel(flt, total)

@@ -1,0 +1,60 @@
+"""Recipe: world knowledge as an illustrated, step-by-step recipe."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.conversations import current_thread, recent_conversations, show_notices
+from components.examples import example_buttons
+from components.render import required
+from components.turns import render_sections, run_turn
+from studio.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
+from studio.recipe_table import ingredient_rows
+from studio.threads import ChatThread
+
+PAGE = "recipe"
+
+st.title(":material/restaurant: Recipe")
+st.caption("Gemini draws on what it knows about cooking to write an illustrated recipe, one "
+           "picture per step. Results are a starting point: check quantities before you cook.")
+show_notices()
+example_buttons(RECIPE_EXAMPLES, key=PAGE)
+
+state.init_widgets({"recipe_servings": 4})
+with st.container(border=True):
+    left, mid, right = st.columns([3, 1, 2])
+    dish = left.text_input("Dish", key="recipe_dish", placeholder="fluffy buttermilk pancakes")
+    servings = mid.number_input("Servings", 1, 24, key="recipe_servings")
+    diets = right.multiselect("Dietary needs", DIETS, key="recipe_diets",
+                              accept_new_options=True)
+    generate = st.button("Write the recipe", key="recipe_generate", type="primary",
+                         icon=":material/play_arrow:")
+
+if generate and required(dish, "Name a dish first."):
+    settings = state.settings()
+    thread = ChatThread(page=PAGE, client=state.client(), store=state.store(),
+                        model=settings.model, engine=state.active_engine())
+    state.set_thread(PAGE, thread)
+    run_turn(thread, dish.strip(), settings,
+             prompt=recipe_prompt(dish, int(servings), diets or []),
+             label=f"Cooking up {dish.strip()}")
+    st.rerun()
+
+thread = current_thread(PAGE)
+recent_conversations(PAGE)
+if thread is not None and thread.turns:
+    turn = thread.turns[-1]
+    st.subheader(thread.title or "Your recipe", anchor=False)
+    texts = [p["text"] for p in turn.parts if p.get("kind") == "text"]
+    rows = ingredient_rows(texts[0]) if texts else []
+    if rows:
+        st.markdown("**Ingredients**")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+    render_sections(turn)
+    follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
+                              key="recipe_feedback")
+    if follow_up:
+        run_turn(thread, follow_up, state.settings(), label="Reworking the recipe")
+        st.rerun()

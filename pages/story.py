@@ -1,0 +1,70 @@
+"""Story: a tale told in illustrated scenes; feedback retells it or restyles it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.conversations import current_thread, recent_conversations, show_notices
+from components.examples import example_buttons
+from components.render import required
+from components.turns import render_sections, run_turn
+from components.uploader import image_uploader, prepare_uploads
+from studio.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
+from studio.threads import ChatThread
+
+PAGE = "story"
+
+st.title(":material/auto_stories: Story")
+st.caption("Gemini tells a story in scenes and illustrates each one, keeping the characters "
+           "consistent. Then give feedback: it retells the story or restyles the drawings.")
+show_notices()
+example_buttons(STORY_EXAMPLES, key=PAGE)
+
+state.init_widgets({"story_scenes": 4})
+with st.container(border=True):
+    premise = st.text_area("What is the story about?", key="story_prompt", height=80,
+                           placeholder="a cute baby turtle finding its way to the sea")
+    left, mid, right = st.columns([2, 1, 2])
+    style = left.selectbox("Style", STORY_STYLES, key="story_style", accept_new_options=True,
+                           help="Pick one or type your own.")
+    scenes = mid.number_input("Scenes", 1, 8, key="story_scenes")
+    with right:
+        refs = image_uploader("Character references (optional)", key="story_refs", multiple=True)
+    generate = st.button("Tell the story", key="story_generate", type="primary",
+                         icon=":material/play_arrow:")
+
+settings = state.settings()
+if generate and required(premise, "Say what the story is about first."):
+    attachments = prepare_uploads(refs or [], page=PAGE)
+    thread = ChatThread(page=PAGE, client=state.client(), store=state.store(),
+                        model=settings.model, engine=state.active_engine())
+    state.set_thread(PAGE, thread)
+    run_turn(thread, premise.strip(), settings,
+             prompt=story_prompt(premise, style or STORY_STYLES[0], int(scenes),
+                                 references=len(attachments)),
+             attachments=attachments, label=f"Writing and illustrating {int(scenes)} scenes")
+    st.rerun()
+
+thread = current_thread(PAGE)
+recent_conversations(PAGE)
+if thread is not None and thread.turns:
+    versions = len(thread.turns)
+    st.subheader(thread.title or "Your story", anchor=False)
+    chosen = versions
+    if versions > 1:
+        chosen = st.segmented_control(
+            "Version", list(range(1, versions + 1)), default=versions, key="story_version",
+            format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
+        ) or versions
+    turn = thread.turns[chosen - 1]
+    if chosen > 1:
+        st.info(f"Feedback: {turn.instruction}", icon=":material/feedback:")
+    render_sections(turn)
+
+    feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
+                             "watercolour”…", key="story_feedback")
+    if feedback:
+        run_turn(thread, feedback, state.settings(), label="Retelling the story")
+        state.clear_widget("story_version")
+        st.rerun()

@@ -1,0 +1,81 @@
+"""Text rendering: long, exact text inside images — invitations, ads, posts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import streamlit as st
+
+from components import state
+from components.conversations import show_notices
+from components.examples import example_buttons
+from components.render import meta_line, required, show_image, show_message
+from studio.batch import make_variants
+from studio.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
+
+PAGE = "text"
+
+st.title(":material/text_fields: Text rendering")
+st.caption("Gemini renders long, exact text inside images. Type the text by role; the prompt "
+           "asks for it verbatim, and each result sits beside the intended text for proofreading.")
+show_notices()
+example_buttons(TEXT_EXAMPLES, key=PAGE)
+
+with st.container(border=True):
+    left, right = st.columns(2)
+    fmt = left.selectbox("Format", TEXT_FORMATS, key="text_format", accept_new_options=True)
+    style = right.selectbox("Style", TEXT_STYLES, key="text_style", accept_new_options=True)
+    headline = st.text_input("Headline", key="text_headline", max_chars=200,
+                             placeholder="You're invited to Maya's 30th!")
+    body = st.text_area("Body", key="text_body", height=90, max_chars=1000)
+    details = st.text_input("Details", key="text_details", max_chars=300,
+                            placeholder="Saturday 12 December, 7 pm · The Glasshouse")
+    settings = state.settings()
+    st.caption(f"Aspect ratio {settings.aspect_ratio} · {settings.variants} variant(s) — "
+               "change them in the sidebar.")
+    generate = st.button("Render the text", key="text_generate", type="primary",
+                         icon=":material/play_arrow:")
+
+if generate and required(headline, "Type a headline first: it is the text to render."):
+    brief = TextBrief(format=fmt or TEXT_FORMATS[0], headline=headline, body=body or "",
+                      details=details or "", style=style or TEXT_STYLES[0])
+    with st.status(f"Rendering {settings.variants} variant(s) of your {brief.format}",
+                   expanded=False) as status:
+        batch = make_variants(
+            state.client(), state.store(), text_prompt(brief), settings, page=PAGE,
+            engine=state.active_engine(), secrets=state.secrets_in_use(),
+            extra={"text_brief": asdict(brief)},
+        )
+        failed = sum(1 for v in batch.variants if not v.items)
+        status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "
+                      "variant(s) rendered", state="error" if failed else "complete")
+    state.session().text_batches.insert(0, {"brief": brief, "batch": batch})
+
+batches = state.session().text_batches
+if batches:
+    brief: TextBrief = batches[0]["brief"]
+    batch = batches[0]["batch"]
+    st.subheader(f"Your {brief.format}", anchor=False)
+    intended, *columns = st.columns([1] + [2] * len(batch.variants), gap="medium")
+    with intended, st.container(border=True):
+        st.markdown("**Intended text**")
+        for role, text in brief.lines():
+            st.caption(role)
+            st.text(text)
+    for index, (column, variant) in enumerate(zip(columns, batch.variants, strict=True)):
+        with column:
+            st.markdown(f"**Variant {index + 1}**")
+            for item in variant.items:
+                show_image(state.store().image_bytes(item.id), item.mime)
+            show_message(variant.result.message,
+                         error_kind=variant.result.error.kind if variant.result.error else None)
+            meta_line({
+                "model": variant.result.model_version or settings.model,
+                "engine": state.active_engine(),
+                "latency_ms": variant.result.latency_ms,
+                "prompt_tokens": variant.result.usage.prompt_tokens,
+                "output_tokens": variant.result.usage.output_tokens,
+                "cost_usd": variant.items[0].cost_usd if variant.items else None,
+            })
+    if len(batches) > 1:
+        st.caption(f"{len(batches) - 1} earlier batch(es) this session are in the Gallery.")

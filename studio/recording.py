@@ -1,0 +1,88 @@
+"""Keep what a model made: every image of a Result becomes a gallery item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.catalog import load_catalog
+from studio.gallery_schema import GalleryItem, NewItem
+from studio.gallery_store import GalleryStore
+from studio.generation import GenerationSettings
+from studio.result import ImagePart, Result, TextPart
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an answer came from: which page, prompt, conversation turn and parent image."""
+
+    page: str
+    prompt: str
+    engine: str
+    conversation_id: str | None = None
+    turn: int = 0
+    parent_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # page-specific context to keep
+
+
+def text_around(result: Result, image_index: int) -> str:
+    """The text that introduces an image (its scene or step), else the text after it."""
+    before: list[str] = []
+    after: list[str] = []
+    seen = -1
+    for part in result.parts:
+        if isinstance(part, ImagePart):
+            seen += 1
+            if seen == image_index:
+                continue
+            if seen > image_index:
+                break
+            before = []
+        elif isinstance(part, TextPart):
+            (after if seen >= image_index else before).append(part.text)
+    return "\n\n".join(before or after).strip()
+
+
+def estimated_cost(result: Result, settings: GenerationSettings) -> float:
+    info = load_catalog().get(settings.model)
+    usage = result.usage
+    return info.estimate_cost(
+        usage.prompt_tokens, usage.output_tokens + usage.thoughts_tokens,
+        len(result.images), settings.image_size,
+    )
+
+
+def record(
+    store: GalleryStore, result: Result, settings: GenerationSettings, origin: Origin
+) -> list[GalleryItem]:
+    """Save every image of `result` (even of a broken stream) with its full context."""
+    images = result.images
+    if not images:
+        return []
+    cost = estimated_cost(result, settings) / len(images)
+    items = []
+    for index, image in enumerate(images):
+        meta = NewItem(
+            page=origin.page,
+            prompt=origin.prompt,
+            text=text_around(result, index),
+            model=result.model_version or settings.model,
+            engine=origin.engine,
+            aspect_ratio=settings.aspect_ratio,
+            image_size=settings.image_size,
+            seed=settings.seed,
+            temperature=settings.temperature,
+            finish_reason=result.finish_reason or (result.error.kind if result.error else None),
+            prompt_tokens=result.usage.prompt_tokens,
+            output_tokens=result.usage.output_tokens,
+            total_tokens=result.usage.total_tokens,
+            latency_ms=round(result.latency_ms),
+            cost_usd=round(cost, 6),
+            parent_id=origin.parent_id,
+            conversation_id=origin.conversation_id,
+            turn=origin.turn,
+            position=index,
+            settings={**settings.as_record(), **origin.extra},
+        )
+        items.append(store.add_image(image.data, image.mime, meta))
+    return items

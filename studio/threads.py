@@ -1,0 +1,244 @@
+"""A page's conversation with the model: a google-genai Chat, its transcript, persistence.
+
+The Chat keeps the model's own content, thought signatures included; undo and branch
+rebuild it from a prefix of that history. After every turn the conversation is saved,
+so it survives a browser refresh and can be resumed another day.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from google import genai
+from google.genai import types
+
+from studio.conversation_store import Conversation
+from studio.gallery_schema import NewItem
+from studio.gallery_store import GalleryStore
+from studio.generation import GenerationSettings, OnUpdate, build_config, send_in_chat
+from studio.recording import Origin, estimated_cost, record
+from studio.result import ImagePart, Result, TextPart, ThoughtPart
+
+
+@dataclass
+class TurnRecord:
+    """One exchange as the page shows it; images are gallery item ids."""
+
+    instruction: str
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    message: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    history_len: int = 0
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def image_ids(self) -> list[str]:
+        return [p["item_id"] for p in self.parts if p.get("kind") == "image"]
+
+    @property
+    def failed(self) -> bool:
+        return self.message is not None and not self.image_ids
+
+
+@dataclass
+class Attachment:
+    """An image the user adds to a message, already kept as a gallery item."""
+
+    data: bytes
+    mime: str
+    item_id: str
+
+    def part(self) -> types.Part:
+        return types.Part.from_bytes(data=self.data, mime_type=self.mime)
+
+
+class ChatThread:
+    """One conversation of one page."""
+
+    def __init__(
+        self,
+        *,
+        page: str,
+        client: genai.Client,
+        store: GalleryStore,
+        model: str,
+        engine: str,
+        conversation_id: str | None = None,
+        title: str = "",
+        history: list[types.Content] | None = None,
+        turns: list[TurnRecord] | None = None,
+        start: Attachment | None = None,
+    ) -> None:
+        self.page = page
+        self.id = conversation_id or uuid.uuid4().hex
+        self.title = title
+        self.store = store
+        self.engine = engine
+        self.model = model
+        self.turns: list[TurnRecord] = turns or []
+        self.start = start  # the image an edit conversation starts from, if any
+        self.client = client  # held so the Chat's client is never garbage-collected
+        self.chat = client.chats.create(model=model, history=list(history or []))
+
+    # -- the conversation ---------------------------------------------------------------
+
+    @property
+    def history(self) -> list[types.Content]:
+        return list(self.chat.get_history(curated=True))
+
+    def last_image_id(self) -> str | None:
+        for turn in reversed(self.turns):
+            if turn.image_ids:
+                return turn.image_ids[-1]
+        return self.start.item_id if self.start else None
+
+    def send(
+        self,
+        instruction: str,
+        settings: GenerationSettings,
+        *,
+        prompt: str | None = None,
+        attachments: list[Attachment] | None = None,
+        on_update: OnUpdate | None = None,
+        secrets: tuple[str | None, ...] = (),
+        system_instruction: str | None = None,
+    ) -> tuple[TurnRecord, Result]:
+        """Send one message; the answer streams to `on_update` and is saved as it ends."""
+        attachments = list(attachments or [])
+        if self.start is not None and not self.history:
+            attachments.insert(0, self.start)  # the first message carries the start image
+        self._follow_model(settings.model)
+        message: list[types.Part | str] = [a.part() for a in attachments]
+        message.append(prompt or instruction)
+        config = build_config(settings, system_instruction=system_instruction,
+                              aspect_ratio=not self._has_image())
+        parent = self.last_image_id()
+        result = send_in_chat(self.chat, message, config, model=settings.model,
+                              on_update=on_update, timeout_s=settings.timeout_s, secrets=secrets)
+        origin = Origin(page=self.page, prompt=prompt or instruction, engine=self.engine,
+                        conversation_id=self.id, turn=len(self.turns), parent_id=parent)
+        items = record(self.store, result, settings, origin)
+        turn = TurnRecord(
+            instruction=instruction,
+            parts=_transcript_parts(result, [i.id for i in items]),
+            message=result.message,
+            meta=_meta(result, settings, self.engine),
+            history_len=len(self.history),
+            attachments=[a.item_id for a in attachments if a is not self.start],
+        )
+        self.turns.append(turn)
+        if not self.title:
+            self.title = instruction.strip().splitlines()[0][:80] if instruction.strip() else ""
+        self.save(settings)
+        return turn, result
+
+    def _has_image(self) -> bool:
+        return self.start is not None or any(t.image_ids for t in self.turns)
+
+    def _follow_model(self, model: str) -> None:
+        """A Chat is bound to one model: switching models carries the history over."""
+        if model != self.model:
+            self.model = model
+            self.chat = self.client.chats.create(model=model, history=self.history)
+
+    def undo(self) -> None:
+        """Drop the last turn, and its content from what the model will see."""
+        if self.turns:
+            self.branch(len(self.turns) - 2)
+
+    def branch(self, index: int) -> None:
+        """Continue from turn `index` (-1: from the start): later turns are dropped."""
+        keep = self.turns[: index + 1]
+        history_len = keep[-1].history_len if keep else 0
+        self.chat = self.client.chats.create(model=self.model, history=self.history[:history_len])
+        self.turns = keep
+        self.save()
+
+    def rebind(self, client: genai.Client, engine: str) -> None:
+        """Carry the conversation over to another client (the engine or key changed)."""
+        if client is not self.client:
+            history = self.history
+            self.client, self.engine = client, engine
+            self.chat = client.chats.create(model=self.model, history=history)
+
+    # -- persistence --------------------------------------------------------------------
+
+    def save(self, settings: GenerationSettings | None = None) -> None:
+        record = settings.as_record() if settings else {}
+        record["start_item_id"] = self.start.item_id if self.start else None
+        self.store.save_conversation(
+            Conversation(
+                id=self.id,
+                page=self.page,
+                title=self.title,
+                model=self.model,
+                settings=record,
+                history=self.history,
+                transcript=[asdict(t) for t in self.turns],
+            )
+        )
+
+    @classmethod
+    def resume(cls, store: GalleryStore, conversation_id: str, client: genai.Client,
+               engine: str) -> ChatThread | None:
+        """Rebuild a saved conversation; the next turn continues it."""
+        conv = store.load_conversation(conversation_id)
+        if conv is None:
+            return None
+        start_id = conv.settings.get("start_item_id")
+        return cls(
+            page=conv.page,
+            client=client,
+            store=store,
+            model=conv.model,
+            engine=engine,
+            conversation_id=conv.id,
+            title=conv.title,
+            history=conv.history,
+            turns=[TurnRecord(**t) for t in conv.transcript],
+            start=attachment_from_item(store, start_id) if start_id else None,
+        )
+
+
+def attachment_from_item(store: GalleryStore, item_id: str) -> Attachment | None:
+    item = store.get(item_id)
+    if item is None:
+        return None
+    return Attachment(store.image_bytes(item_id), item.mime, item.id)
+
+
+def keep_upload(store: GalleryStore, data: bytes, mime: str, *, page: str, name: str,
+                conversation_id: str | None = None) -> Attachment:
+    """A user's image enters the gallery too, so edits made from it have a parent."""
+    item = store.add_image(data, mime, NewItem(page=page, prompt=f"Uploaded: {name}",
+                                               engine="upload", conversation_id=conversation_id))
+    return Attachment(data, mime, item.id)
+
+
+def _transcript_parts(result: Result, item_ids: list[str]) -> list[dict[str, Any]]:
+    ids = iter(item_ids)
+    parts: list[dict[str, Any]] = []
+    for part in result.parts:
+        if isinstance(part, ImagePart):
+            parts.append({"kind": "image", "item_id": next(ids)})
+        elif isinstance(part, ThoughtPart):
+            parts.append({"kind": "thought", "text": part.text})
+        elif isinstance(part, TextPart):
+            parts.append({"kind": "text", "text": part.text})
+    return parts
+
+
+def _meta(result: Result, settings: GenerationSettings, engine: str) -> dict[str, Any]:
+    return {
+        "error_kind": result.error.kind if result.error else None,
+        "model": result.model_version or settings.model,
+        "engine": engine,
+        "latency_ms": round(result.latency_ms),
+        "prompt_tokens": result.usage.prompt_tokens,
+        "output_tokens": result.usage.output_tokens,
+        "total_tokens": result.usage.total_tokens,
+        "cost_usd": round(estimated_cost(result, settings), 6),
+        "finish_reason": result.finish_reason,
+    }

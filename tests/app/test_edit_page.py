@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from studio.gallery_schema import GalleryFilter
+from studio.gallery_store import GalleryStore
+from tests.app.conftest import assert_clean
+
+
+def _png(color: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (96, 64)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def _say(at: AppTest, text: str) -> AppTest:
+    at.chat_input(key="edit_chat").set_value(text).run()
+    assert_clean(at)
+    return at
+
+
+def _upload(at: AppTest, data: bytes, name: str = "photo.png") -> AppTest:
+    at.file_uploader(key="edit_upload").set_value((name, data, "image/png")).run()
+    assert_clean(at)
+    return at
+
+
+def test_five_turns_with_an_undo_and_a_branch_keep_working(open_page, gallery: GalleryStore):
+    at = _upload(open_page("edit"), _png())
+    for instruction in ("Make it black and white", "Add a gold border", "Rotate it 90 degrees"):
+        _say(at, instruction)
+    assert len(gallery.query(GalleryFilter(page="edit"))) == 4  # the upload + three edits
+    at.button(key="edit_undo").click().run()
+    assert_clean(at)
+    _say(at, "Invert the colours")
+    at.button(key="edit_branch_0").click().run()  # back to the black-and-white version
+    assert_clean(at)
+    _say(at, "Add the caption 'Hello'")
+    _say(at, "Make it brighter")
+    edits = gallery.query(GalleryFilter(page="edit"), order="oldest")
+    assert len(edits) == 7
+    last = edits[-1]
+    # lineage: every edit points at the image it came from
+    parent = gallery.get(last.parent_id)
+    assert parent is not None and parent.prompt == "Add the caption 'Hello'"
+    grand = gallery.get(parent.parent_id)
+    assert grand is not None and grand.prompt == "Make it black and white"
+    users = [m for m in at.chat_message if m.name == "user"]
+    assert len(users) == 1 + 3  # start image + three live turns after the branch
+    assert not at.error
+
+
+def test_the_history_sent_back_keeps_thought_signatures(open_page):
+    at = _upload(open_page("edit"), _png())
+    _say(at, "Make it sepia")
+    _say(at, "Add a border")
+    _say(at, "Mirror it")
+    # the emulator answers 400 for a history without its signatures
+    assert not at.error and len(at.image) >= 4
+
+
+def test_reset_starts_over_and_the_conversation_stays_resumable(open_page):
+    at = _upload(open_page("edit"), _png())
+    _say(at, "Make it blue")
+    at.button(key="edit_reset").click().run()
+    assert_clean(at)
+    assert at.file_uploader(key="edit_upload") is not None
+    resume = [b for b in at.button if (b.key or "").startswith("resume_edit_")]
+    assert resume
+    resume[0].click().run()
+    assert_clean(at)
+    _say(at, "Make it darker")
+    assert not at.error
+
+
+def test_a_broken_upload_is_refused_with_a_message(open_page, gallery):
+    at = open_page("edit")
+    at.file_uploader(key="edit_upload").set_value(("photo.png", b"not an image", "image/png"))
+    at.run()
+    assert_clean(at)
+    assert any("not an image" in e.value for e in at.error)
+    assert gallery.count() == 0
+
+
+def test_an_attached_reference_image_is_combined(open_page, gallery):
+    at = _upload(open_page("edit"), _png((30, 30, 200), (120, 80)))
+    chat = at.chat_input(key="edit_chat")
+    chat.upload("logo.png", _png((250, 250, 0), (40, 40)), "image/png")
+    chat.set_value("Combine it with the attached logo").run()
+    assert_clean(at)
+    items = gallery.query(GalleryFilter(page="edit"), order="oldest")
+    assert [i.engine for i in items].count("upload") == 2
+    assert not at.error
+
+
+def test_compare_shows_two_versions_side_by_side(open_page):
+    at = _upload(open_page("edit"), _png())
+    _say(at, "Make it black and white")
+    at.toggle(key="edit_compare").set_value(True).run()
+    assert_clean(at)
+    assert at.selectbox(key="edit_compare_a").value.startswith("Start")
+    assert at.selectbox(key="edit_compare_b").value.startswith("Turn 1")
+
+
+def test_starting_from_a_description_generates_the_first_image(open_page, gallery):
+    at = open_page("edit")
+    at.text_input(key="edit_start_prompt").input("A red bicycle on a blue wall")
+    at.button(key="edit_start_generate").click().run()
+    assert_clean(at)
+    _say(at, "Make it black and white")
+    assert len(gallery.query(GalleryFilter(page="edit"))) == 2

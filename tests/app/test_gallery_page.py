@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from studio.gallery_schema import NewItem
+from studio.gallery_store import GalleryStore
+from tests.app.conftest import assert_clean
+
+
+def _fill(store: GalleryStore, n: int, page: str = "story", prompt: str = "a turtle") -> list:
+    items = []
+    for i in range(n):
+        buf = io.BytesIO()
+        Image.new("RGB", (32, 32), (i * 5 % 255, 90, 140)).save(buf, "PNG")
+        items.append(store.add_image(buf.getvalue(), "image/png",
+                                     NewItem(page=page, prompt=f"{prompt} {i}", model="m")))
+    return items
+
+
+def test_gallery_pages_thumbnails_and_filters(open_page, gallery: GalleryStore):
+    _fill(gallery, 60)
+    _fill(gallery, 3, page="text", prompt="invitation")
+    at = open_page("gallery")
+    assert_clean(at)
+    assert any("63" in m.value for m in at.markdown)
+    assert len(at.image) == 48, "one page of thumbnails"
+    at.text_input(key="gallery_search").input("invitation").run()
+    assert len(at.image) == 3
+    at.text_input(key="gallery_search").input("").run()
+    at.selectbox(key="gallery_page_filter").set_value("text").run()
+    assert len(at.image) == 3
+    assert at.dataframe[0].value.shape[0] == 3
+
+
+def test_favourites_filter_and_detail_actions(open_page, gallery):
+    items = _fill(gallery, 3)
+    at = open_page("gallery")
+    at.button(key=f"gallery_open_{items[0].id}").click().run()
+    assert_clean(at)
+    at.toggle(key=f"gallery_fav_{items[0].id}").set_value(True).run()
+    assert gallery.get(items[0].id).favourite
+    at.toggle(key="gallery_favourites").set_value(True).run()
+    assert_clean(at)
+    assert gallery.count() == 3 and len([i for i in at.image]) >= 1
+
+
+def test_delete_is_recoverable(open_page, gallery):
+    items = _fill(gallery, 2)
+    at = open_page("gallery")
+    at.button(key=f"gallery_open_{items[0].id}").click().run()
+    at.button(key="gallery_delete").click().run()
+    assert_clean(at)
+    assert gallery.get(items[0].id).deleted_at is not None
+    at.toggle(key="gallery_trash").set_value(True).run()
+    at.button(key=f"gallery_restore_{items[0].id}").click().run()
+    assert gallery.get(items[0].id).deleted_at is None
+
+
+def test_export_builds_a_zip_of_the_filtered_items(open_page, gallery):
+    _fill(gallery, 4)
+    at = open_page("gallery")
+    at.button(key="gallery_export_prepare").click().run()
+    assert_clean(at)
+    assert any(b.key == "gallery_export" for b in at.get("download_button"))
+    assert any("Ready: 4 images" in p.text for p in at.get("progress"))
+
+
+def test_reuse_prompt_opens_the_page_filled_in(open_page, gallery):
+    items = _fill(gallery, 1, prompt="a lighthouse fox")
+    at = open_page("gallery")
+    at.button(key=f"gallery_open_{items[0].id}").click().run()
+    at.button(key="gallery_reuse").click().run()
+    assert_clean(at)
+    assert at.text_area(key="story_prompt").value == "a lighthouse fox 0"
+
+
+def test_continue_editing_starts_an_edit_from_the_item(open_page, gallery):
+    items = _fill(gallery, 1)
+    at = open_page("gallery")
+    at.button(key=f"gallery_open_{items[0].id}").click().run()
+    at.button(key="gallery_continue").click().run()
+    assert_clean(at)
+    assert "editing" in at.title[0].value
+    at.switch_page("pages/edit.py")  # AppTest would otherwise rerun the page it last switched to
+    at.chat_input(key="edit_chat").set_value("Make it black and white").run()
+    assert_clean(at)
+    child = [i for i in gallery.query() if i.parent_id == items[0].id]
+    assert len(child) == 1

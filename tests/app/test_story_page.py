@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from studio.gallery_schema import GalleryFilter
+from studio.gallery_store import GalleryStore
+from tests.app.conftest import assert_clean
+
+
+def _tell(at: AppTest, premise: str, scenes: int = 3, style: str = "3D digital art") -> AppTest:
+    at.text_area(key="story_prompt").input(premise)
+    at.selectbox(key="story_style").set_value(style)
+    at.number_input(key="story_scenes").set_value(scenes)
+    return at.button(key="story_generate").click().run()
+
+
+def test_a_story_is_told_in_illustrated_scenes_and_kept(open_page, gallery: GalleryStore):
+    at = _tell(open_page("story"), "a cute baby turtle finding the sea", scenes=3)
+    assert_clean(at)
+    texts = " ".join(m.value for m in at.markdown)
+    assert "Scene 1" in texts and "Scene 3" in texts
+    assert len(at.image) >= 3
+    items = gallery.query(GalleryFilter(page="story"))
+    assert len(items) == 3
+    assert all(i.conversation_id == items[0].conversation_id for i in items)
+    assert "turtle" in items[0].prompt and items[0].text.startswith("**Scene")
+    assert any("offline emulator" in c.value for c in at.caption)
+
+
+def test_feedback_retells_the_story_as_a_new_version(open_page, gallery: GalleryStore):
+    at = _tell(open_page("story"), "a fox who keeps a lighthouse", scenes=2)
+    at.chat_input(key="story_feedback").set_value("Retell it as a watercolour").run()
+    assert_clean(at)
+    versions = at.button_group(key="story_version")
+    assert versions.value == 2
+    assert len(gallery.query(GalleryFilter(page="story"))) == 4
+    versions.set_value(1).run()
+    assert_clean(at)
+    assert "Feedback" not in " ".join(i.value for i in at.info)
+
+
+def test_the_baby_turtle_example_fills_the_form(open_page):
+    at = open_page("story")
+    at.button(key="story_example_0").click().run()
+    assert "turtle" in at.text_area(key="story_prompt").value
+    assert at.selectbox(key="story_style").value == "3D digital art"
+
+
+def test_a_refused_prompt_shows_the_reason_and_the_page_still_works(open_page, gallery):
+    at = _tell(open_page("story"), "a dragon [fault:block]", scenes=2)
+    assert_clean(at)
+    assert any("refused" in e.value for e in at.error)
+    at = _tell(at, "a kind dragon", scenes=2)
+    assert_clean(at)
+    assert len(gallery.query(GalleryFilter(page="story"))) == 2
