@@ -34,10 +34,9 @@ def continue_editing(item_id: str) -> None:
 
 def reuse_prompt(item: GalleryItem) -> None:
     """Open the item's page with its prompt filled in, ready to run again."""
-    brief = item.settings.get("text_brief")
-    if item.page == "text" and isinstance(brief, dict):
-        state.set_widgets({f"text_{k}": v for k, v in brief.items()
-                           if k in ("format", "headline", "body", "details", "style")})
+    inputs = item.settings.get("inputs")
+    if isinstance(inputs, dict) and inputs:
+        state.set_widgets(inputs)
     elif item.page in PROMPT_WIDGETS:
         state.set_widgets({PROMPT_WIDGETS[item.page]: item.prompt})
     st.switch_page(PAGE_FILES.get(item.page, PAGE_FILES["edit"]))

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.render import safe_markdown
 from studio.gallery_schema import GalleryFilter, GalleryItem
 from studio.gallery_store import GalleryStore
 
@@ -24,6 +25,16 @@ def _open_detail(item_id: str) -> None:
     state.session().gallery_detail = item_id
 
 
+def display_prompt(item: GalleryItem) -> str:
+    """What the user typed (kept as the page's inputs), else the prompt sent."""
+    inputs = item.settings.get("inputs")
+    if isinstance(inputs, dict):
+        for value in inputs.values():
+            if isinstance(value, str) and value.strip():
+                return value
+    return item.prompt
+
+
 def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
     """Thumbnails only (JPEG, made at save time): fast however big the gallery grows."""
     store = state.store()
@@ -33,16 +44,19 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
             with column, st.container(border=True):
                 st.image(store.thumbnail_bytes(item.id), width="stretch")
                 star = ":material/star: " if item.favourite else ""
-                st.caption(f"{star}{item.page} · {item.prompt[:48]}")
-                left, right = st.columns(2)
-                left.checkbox("Select", value=item.id in selection, key=f"gallery_sel_{item.id}",
-                              on_change=_toggle_selected, args=(item.id,))
-                if trash:
-                    right.button("Restore", key=f"gallery_restore_{item.id}",
-                                 on_click=store.restore, args=(item.id,))
-                else:
-                    right.button("Details", key=f"gallery_open_{item.id}",
-                                 on_click=_open_detail, args=(item.id,))
+                st.caption(f"{star}**{item.page}** · {safe_markdown(display_prompt(item)[:60])}")
+                with st.container(horizontal=True, vertical_alignment="center"):
+                    st.checkbox("Select", value=item.id in selection,
+                                key=f"gallery_sel_{item.id}", label_visibility="collapsed",
+                                on_change=_toggle_selected, args=(item.id,))
+                    if trash:
+                        st.button("", key=f"gallery_restore_{item.id}", help="Restore",
+                                  icon=":material/restore_from_trash:",
+                                  on_click=store.restore, args=(item.id,))
+                    else:
+                        st.button("", key=f"gallery_open_{item.id}", help="Details",
+                                  icon=":material/open_in_full:", type="tertiary",
+                                  on_click=_open_detail, args=(item.id,))
 
 
 def items_frame(items: Sequence[GalleryItem]) -> pd.DataFrame:
@@ -50,7 +64,7 @@ def items_frame(items: Sequence[GalleryItem]) -> pd.DataFrame:
         {
             "created": i.created_at[:19].replace("T", " "),
             "page": i.page,
-            "prompt": i.prompt,
+            "prompt": display_prompt(i),
             "model": i.model,
             "engine": i.engine,
             "aspect": i.aspect_ratio,

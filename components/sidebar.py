@@ -17,14 +17,17 @@ _KEY_SOURCES = {
 }
 
 
-def engine_badge() -> None:
+def engine_badge(*, explain: bool = True) -> None:
     """Say plainly which engine is live: offline images are drawn locally, not by Gemini."""
     if state.active_engine() == OFFLINE:
-        st.badge("Offline emulator · drawn locally, not by Gemini", icon=":material/cloud_off:",
-                 color="orange")
+        st.badge("Offline emulator", icon=":material/cloud_off:", color="orange")
+        if explain:
+            st.caption("Images are drawn locally, not by Gemini.")
     else:
         source = _KEY_SOURCES.get(state.key_choice().source, "")
-        st.badge(f"Gemini API · {source}", icon=":material/cloud_done:", color="green")
+        st.badge("Gemini API", icon=":material/cloud_done:", color="green")
+        if explain:
+            st.caption(f"Using {source}.")
 
 
 def render_sidebar() -> GenerationSettings:

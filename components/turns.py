@@ -29,6 +29,7 @@ def run_turn(
     label: str,
     prompt: str | None = None,
     attachments: list[Attachment] | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> TurnRecord:
     """Send a turn under an st.status that says what is happening as parts arrive."""
     with st.status(label, expanded=True) as status:
@@ -42,7 +43,7 @@ def run_turn(
 
         turn, result = thread.send(
             instruction, settings, prompt=prompt, attachments=attachments,
-            on_update=on_update, secrets=state.secrets_in_use(),
+            on_update=on_update, secrets=state.secrets_in_use(), inputs=inputs,
         )
         if result.error is not None:
             status.update(label="Stopped: " + result.error.kind.replace("_", " "), state="error")
@@ -82,7 +83,7 @@ def render_sections(turn: TurnRecord, *, skip_first_text: bool = False) -> None:
             continue
         item = store.get(item_id)
         with st.container(border=True):
-            left, right = st.columns([2, 3], gap="medium", vertical_alignment="center")
+            left, right = st.columns(2, gap="medium", vertical_alignment="center")
             with left:
                 for text in texts:
                     st.markdown(safe_markdown(text))

@@ -52,7 +52,8 @@ def _start_section() -> None:
         prompt = st.text_input("Describe the first image", key="edit_start_prompt")
         if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:") \
                 and required(prompt, "Describe the image to create first."):
-            run_turn(_new_thread(), prompt.strip(), state.settings(), label="Drawing the image")
+            run_turn(_new_thread(), prompt.strip(), state.settings(), label="Drawing the image",
+                     inputs={"edit_start_prompt": prompt.strip()})
             st.rerun()
     with gallery_tab:
         items = state.store().query(limit=24)

@@ -15,7 +15,7 @@ CARDS = (
      "it or restyles the drawings.", STORY_EXAMPLES[0]),
     ("pages/edit.py", ":material/edit:", "Conversational editing",
      "Edit an image over many turns of natural language, with undo, branches and "
-     "side-by-side comparison.", Example("A red bicycle, then edit it",
+     "side-by-side comparison.", Example("Red bicycle",
                                          {"edit_start_prompt": "A red vintage bicycle leaning "
                                           "on a blue wall"})),
     ("pages/recipe.py", ":material/restaurant:", "Recipe",
@@ -35,7 +35,7 @@ def _open(page: str, values: dict[str, object]) -> None:
 st.title(":material/palette: Image Studio")
 st.markdown("Prototype, demo and export what **Gemini's native image generation** can do: "
             "answers that mix text and images.")
-engine_badge()
+engine_badge(explain=False)
 if state.active_engine() == OFFLINE:
     st.caption("No API key found, so the offline emulator answers: it follows the Gemini API "
                "exactly but draws its pictures locally. Add a key in the sidebar, in "

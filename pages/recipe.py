@@ -39,7 +39,9 @@ if generate and required(dish, "Name a dish first."):
     state.set_thread(PAGE, thread)
     run_turn(thread, dish.strip(), settings,
              prompt=recipe_prompt(dish, int(servings), diets or []),
-             label=f"Cooking up {dish.strip()}")
+             label=f"Cooking up {dish.strip()}",
+             inputs={"recipe_dish": dish.strip(), "recipe_servings": int(servings),
+                     "recipe_diets": list(diets or [])})
     st.rerun()
 
 thread = current_thread(PAGE)

@@ -43,7 +43,9 @@ if generate and required(premise, "Say what the story is about first."):
     run_turn(thread, premise.strip(), settings,
              prompt=story_prompt(premise, style or STORY_STYLES[0], int(scenes),
                                  references=len(attachments)),
-             attachments=attachments, label=f"Writing and illustrating {int(scenes)} scenes")
+             attachments=attachments, label=f"Writing and illustrating {int(scenes)} scenes",
+             inputs={"story_prompt": premise.strip(), "story_style": style,
+                     "story_scenes": int(scenes)})
     st.rerun()
 
 thread = current_thread(PAGE)

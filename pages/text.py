@@ -44,7 +44,7 @@ if generate and required(headline, "Type a headline first: it is the text to ren
         batch = make_variants(
             state.client(), state.store(), text_prompt(brief), settings, page=PAGE,
             engine=state.active_engine(), secrets=state.secrets_in_use(),
-            extra={"text_brief": asdict(brief)},
+            extra={"inputs": {f"text_{k}": v for k, v in asdict(brief).items()}},
         )
         failed = sum(1 for v in batch.variants if not v.items)
         status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "

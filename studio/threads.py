@@ -104,8 +104,10 @@ class ChatThread:
         on_update: OnUpdate | None = None,
         secrets: tuple[str | None, ...] = (),
         system_instruction: str | None = None,
+        inputs: dict[str, Any] | None = None,
     ) -> tuple[TurnRecord, Result]:
-        """Send one message; the answer streams to `on_update` and is saved as it ends."""
+        """Send one message; the answer streams to `on_update` and is saved as it ends.
+        `inputs` are the page's form values, kept so "reuse prompt" can refill them."""
         attachments = list(attachments or [])
         if self.start is not None and not self.history:
             attachments.insert(0, self.start)  # the first message carries the start image
@@ -118,7 +120,8 @@ class ChatThread:
         result = send_in_chat(self.chat, message, config, model=settings.model,
                               on_update=on_update, timeout_s=settings.timeout_s, secrets=secrets)
         origin = Origin(page=self.page, prompt=prompt or instruction, engine=self.engine,
-                        conversation_id=self.id, turn=len(self.turns), parent_id=parent)
+                        conversation_id=self.id, turn=len(self.turns), parent_id=parent,
+                        extra={"inputs": inputs} if inputs else {})
         items = record(self.store, result, settings, origin)
         turn = TurnRecord(
             instruction=instruction,

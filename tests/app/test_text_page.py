@@ -18,7 +18,7 @@ def test_text_is_rendered_in_parallel_variants_beside_the_intended_text(open_pag
     items = gallery.query(GalleryFilter(page="text"))
     assert len(items) == 3
     assert len({i.seed for i in items}) == 3, "variants differ by seed"
-    assert items[0].settings["text_brief"]["headline"] == "You're invited to Maya's 30th!"
+    assert items[0].settings["inputs"]["text_headline"] == "You're invited to Maya's 30th!"
     assert sum("Variant" in m.value for m in at.markdown) == 3
 
 
