@@ -75,7 +75,7 @@ def render_sidebar() -> GenerationSettings:
                 "Seed (0 = random)", 0, 2**31 - 1, value=current.seed or 0, key="seed",
             )
             timeout = st.number_input(
-                "Timeout (seconds)", 10, 600, value=int(current.timeout_s), step=10,
+                "Timeout (seconds)", 1, 600, value=max(1, int(current.timeout_s)), step=10,
                 key="timeout_s", help="How long to wait for one answer before giving up.",
             )
             thoughts = st.toggle(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -132,12 +132,9 @@ def _gemini_client(fingerprint: str, network: NetworkSettings, _choice: KeyChoic
 
 
 def network_settings() -> NetworkSettings:
+    """Retries from the environment; the timeout is the sidebar's setting."""
     base = NetworkSettings.from_env()
-    s = session().settings
-    if s is not None and s.timeout_s != base.timeout_s:
-        return NetworkSettings(s.timeout_s, base.retry_attempts, base.retry_initial_delay_s,
-                               base.retry_max_delay_s)
-    return base
+    return replace(base, timeout_s=settings().timeout_s)
 
 
 def client() -> genai.Client:
@@ -182,7 +179,8 @@ def store() -> GalleryStore:
 def settings() -> GenerationSettings:
     s = session()
     if s.settings is None:
-        s.settings = GenerationSettings(model=load_catalog().default_model)
+        s.settings = GenerationSettings(model=load_catalog().default_model,
+                                        timeout_s=NetworkSettings.from_env().timeout_s)
     return s.settings
 
 
