@@ -36,8 +36,8 @@ def render_sidebar() -> GenerationSettings:
     current = state.settings()
     with st.sidebar:
         st.subheader("Engine", divider="gray")
+        _engine_controls(s)  # first: a key typed here must count in this very run
         engine_badge()
-        _engine_controls(s)
         st.subheader("Image settings", divider="gray")
         catalog = state.catalog()
         ids = catalog.ids()
