@@ -8,7 +8,7 @@ import streamlit as st
 from components import state
 from components.conversations import current_thread, recent_conversations, show_notices
 from components.examples import example_buttons
-from components.render import required
+from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
 from studio.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
 from studio.recipe_table import ingredient_rows
@@ -48,7 +48,7 @@ thread = current_thread(PAGE)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     turn = thread.turns[-1]
-    st.subheader(thread.title or "Your recipe", anchor=False)
+    st.subheader(safe_markdown(thread.title) or "Your recipe", anchor=False)
     texts = [p["text"] for p in turn.parts if p.get("kind") == "text"]
     rows = ingredient_rows(texts[0]) if texts else []
     if rows:

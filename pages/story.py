@@ -7,7 +7,7 @@ import streamlit as st
 from components import state
 from components.conversations import current_thread, recent_conversations, show_notices
 from components.examples import example_buttons
-from components.render import required
+from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
 from components.uploader import image_uploader, prepare_uploads
 from studio.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
@@ -52,7 +52,7 @@ thread = current_thread(PAGE)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     versions = len(thread.turns)
-    st.subheader(thread.title or "Your story", anchor=False)
+    st.subheader(safe_markdown(thread.title) or "Your story", anchor=False)
     chosen = versions
     if versions > 1:
         chosen = st.segmented_control(
@@ -61,7 +61,7 @@ if thread is not None and thread.turns:
         ) or versions
     turn = thread.turns[chosen - 1]
     if chosen > 1:
-        st.info(f"Feedback: {turn.instruction}", icon=":material/feedback:")
+        st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
     render_sections(turn)
 
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
