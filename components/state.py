@@ -32,6 +32,7 @@ from studio.generation import GenerationSettings
 from studio.threads import ChatThread
 
 _KEY = "studio"
+EMULATOR_SECRET = b"image-studio-offline-emulator"
 
 
 @dataclass
@@ -117,7 +118,9 @@ def active_engine() -> str:
 @st.cache_resource(show_spinner=False)
 def emulator() -> Emulator:
     delay = float(os.environ.get("STUDIO_EMULATOR_CHUNK_DELAY", "0.08"))
-    return Emulator(chunk_delay=delay)
+    # A fixed signing secret: offline conversations stay resumable after a restart, and in
+    # a colleague's gallery after an import, as Gemini's own signatures do.
+    return Emulator(chunk_delay=delay, secret=EMULATOR_SECRET)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
