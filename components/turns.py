@@ -70,13 +70,11 @@ def _pairs(parts: list[dict[str, Any]]) -> list[tuple[list[str], str | None]]:
     return sections
 
 
-def render_sections(turn: TurnRecord, *, skip_first_text: bool = False) -> None:
+def render_sections(turn: TurnRecord) -> None:
     """A story or recipe: each section's text beside its illustration."""
     store = state.store()
     show_thoughts([p.get("text", "") for p in turn.parts if p.get("kind") == "thought"])
-    for index, (texts, item_id) in enumerate(_pairs(turn.parts)):
-        if skip_first_text and index == 0:
-            texts = texts[1:]
+    for texts, item_id in _pairs(turn.parts):
         if item_id is None:
             for text in texts:
                 st.markdown(safe_markdown(text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -11,10 +13,20 @@ from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
 from studio.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
-from studio.recipe_table import ingredient_rows
+from studio.recipe_table import ingredient_rows, without_table
 from studio.threads import ChatThread
 
 PAGE = "recipe"
+
+
+def _without_first_table(parts: list[dict]) -> list[dict]:
+    """The table is shown as a dataframe above, so drop it from the first text."""
+    out, done = [], False
+    for part in parts:
+        if not done and part.get("kind") == "text":
+            part, done = {**part, "text": without_table(part["text"])}, True
+        out.append(part)
+    return out
 
 st.title(":material/restaurant: Recipe")
 st.caption("Gemini draws on what it knows about cooking to write an illustrated recipe, one "
@@ -54,6 +66,7 @@ if thread is not None and thread.turns:
     if rows:
         st.markdown("**Ingredients**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+        turn = replace(turn, parts=_without_first_table(turn.parts))
     render_sections(turn)
     follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
                               key="recipe_feedback")

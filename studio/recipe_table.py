@@ -35,6 +35,18 @@ def ingredient_rows(text: str) -> list[dict[str, str]]:
     return _bullet_rows(lines)
 
 
+def without_table(text: str) -> str:
+    """The text with its first Markdown table removed (shown as a real table instead)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        if _cells(line) and _RULE.match(lines[i + 1]):
+            end = i + 2
+            while end < len(lines) and _cells(lines[end]):
+                end += 1
+            return "\n".join(lines[:i] + lines[end:]).strip()
+    return text
+
+
 def _bullet_rows(lines: list[str]) -> list[dict[str, str]]:
     rows = []
     for line in lines:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.recipe_table import ingredient_rows
+from studio.recipe_table import ingredient_rows, without_table
 
 
 def test_markdown_table_becomes_rows_keyed_by_header() -> None:
@@ -22,3 +22,9 @@ def test_bullet_list_is_the_fallback() -> None:
 
 def test_text_without_ingredients_gives_no_rows() -> None:
     assert ingredient_rows("Just a paragraph about soup.") == []
+
+
+def test_the_table_can_be_taken_out_of_the_text() -> None:
+    text = "# Pancakes\n\n| Ingredient | Quantity |\n|---|---|\n| Flour | 200 g |\n\nEnjoy."
+    assert without_table(text) == "# Pancakes\n\n\nEnjoy."
+    assert without_table("no table") == "no table"
