@@ -33,6 +33,7 @@ from studio.threads import ChatThread
 
 _KEY = "studio"
 EMULATOR_SECRET = b"image-studio-offline-emulator"
+TRASH_DAYS = 7
 
 
 @dataclass
@@ -172,7 +173,9 @@ def catalog() -> Catalog:
 
 @st.cache_resource(show_spinner=False)
 def _store(data_dir: str) -> GalleryStore:
-    return GalleryStore(data_dir)
+    store = GalleryStore(data_dir)
+    store.purge_deleted(older_than_days=TRASH_DAYS)  # deleted images stay restorable this long
+    return store
 
 
 def store() -> GalleryStore:

@@ -53,3 +53,16 @@ def test_a_refused_prompt_shows_the_reason_and_the_page_still_works(open_page, g
     at = _tell(at, "a kind dragon", scenes=2)
     assert_clean(at)
     assert len(gallery.query(GalleryFilter(page="story"))) == 2
+
+
+def test_thoughts_are_shown_collapsed_when_the_model_sends_them(open_page):
+    from studio.catalog import load_catalog
+
+    thinking = next(m.id for m in load_catalog().models if m.thinking)
+    at = open_page("story")
+    at.selectbox(key="model").set_value(thinking).run()
+    at = _tell(at, "a snail racing a tortoise", scenes=1)
+    assert_clean(at)
+    thoughts = [e for e in at.expander if "thoughts" in e.label]
+    assert thoughts and not thoughts[0].proto.expanded
+    assert thoughts[0].markdown, "the thought text is inside"
