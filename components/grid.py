@@ -42,7 +42,7 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
     for start in range(0, len(items), COLUMNS):
         for column, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS], strict=False):
             with column, st.container(border=True):
-                st.image(store.thumbnail_bytes(item.id), width="stretch")
+                st.image(store.ensure_thumbnail(item).read_bytes(), width="stretch")
                 star = ":material/star: " if item.favourite else ""
                 st.caption(f"{star}**{item.page}** · {safe_markdown(display_prompt(item)[:60])}")
                 with st.container(horizontal=True, vertical_alignment="center"):

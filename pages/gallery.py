@@ -62,11 +62,14 @@ else:
     head.markdown(f"**{total:,}** image{'s' * (total != 1)} · {len(selected)} selected")
     with pager:
         current = st.pagination(pages, key="gallery_page_number") if pages > 1 else 1
-    items = store.query(flt, offset=(current - 1) * PER_PAGE, limit=PER_PAGE)
-    grid_tab, table_tab = st.tabs([":material/grid_view: Grid", ":material/table: Table"])
-    with grid_tab:
-        image_grid(items, trash=trash)
-    with table_tab:
+    view = st.segmented_control(
+        "View", ["grid", "table"], default="grid", key="gallery_view",
+        format_func={"grid": ":material/grid_view: Grid", "table": ":material/table: Table"}.get,
+        label_visibility="collapsed") or "grid"
+    if view == "grid":  # only the chosen view is built: the table reads every filtered row
+        image_grid(store.query(flt, offset=(current - 1) * PER_PAGE, limit=PER_PAGE),
+                   trash=trash)
+    else:
         metadata_table(store, flt)
 
 st.divider()

@@ -31,7 +31,9 @@ def test_gallery_pages_thumbnails_and_filters(open_page, gallery: GalleryStore):
     at.text_input(key="gallery_search").input("").run()
     at.selectbox(key="gallery_page_filter").set_value("text").run()
     assert len(at.image) == 3
+    at.segmented_control(key="gallery_view").set_value("table").run()
     assert at.dataframe[0].value.shape[0] == 3
+    assert not at.image, "the grid is not built while the table is shown"
 
 
 def test_favourites_filter_and_detail_actions(open_page, gallery):

@@ -1,0 +1,14 @@
+"""Image Studio benchmarks: `python -m bench` (or `make bench`). See bench/__main__.py."""
+
+from __future__ import annotations
+
+# Every figure, in the order the table shows them; each is a module bench/fig_<name>.py.
+FIGURES: tuple[str, ...] = (
+    "generation",
+    "variants",
+    "streaming",
+    "gallery_page",
+    "store_query",
+    "export_zip",
+    "startup",
+)
