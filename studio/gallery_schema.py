@@ -222,6 +222,30 @@ MIGRATIONS: tuple[str, ...] = (
                                      PRIMARY KEY (conversation_id, sha256));
     CREATE INDEX conversation_blobs_sha ON conversation_blobs(sha256);
     """,
+    # v2: text search. A trigram index over prompt and text answers "contains x" (x of 3+
+    # characters) without reading every row. External content: the index keeps no copy of
+    # the text, only trigrams -> items.rowid; the triggers keep it in step with items, and
+    # 'rebuild' fills it from the rows an older gallery already has. Cost: each INSERT
+    # statement on items takes ~0.2 ms more (bulk import of 10,000 rows: ~1 s -> ~4 s).
+    """
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        prompt, text, content='items', content_rowid='rowid', tokenize='trigram'
+    );
+    CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts (rowid, prompt, text) VALUES (new.rowid, new.prompt, new.text);
+    END;
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, prompt, text)
+        VALUES ('delete', old.rowid, old.prompt, old.text);
+    END;
+    -- only a change of the indexed text touches the index: favourite/tags/trash do not
+    CREATE TRIGGER items_fts_update AFTER UPDATE OF prompt, text ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, prompt, text)
+        VALUES ('delete', old.rowid, old.prompt, old.text);
+        INSERT INTO items_fts (rowid, prompt, text) VALUES (new.rowid, new.prompt, new.text);
+    END;
+    INSERT INTO items_fts (items_fts) VALUES ('rebuild');
+    """,
 )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from studio import conversation_store as convs
 from studio.content_files import cleanup_tmp, sha256_hex, write_atomic
 from studio.conversation_store import Conversation, ConversationSummary
-from studio.gallery_query import ORDERS, SELECT_ITEMS, where_clause
+from studio.gallery_query import ITEM_COLUMNS, ORDERS, SELECT_ITEMS, filtered_items
 from studio.gallery_schema import (
     ITEM_FIELDS,
     MIGRATIONS,
@@ -174,16 +174,16 @@ class GalleryStore:
         self, flt: GalleryFilter | None = None, offset: int = 0, limit: int = 48,
         order: str = "newest",
     ) -> list[GalleryItem]:
-        where, args = where_clause(flt)
-        sql = f"{SELECT_ITEMS}{where} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
         with self._db() as conn:
+            source, args = filtered_items(conn, flt)
+            sql = f"SELECT {ITEM_COLUMNS}{source} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"
             rows = conn.execute(sql, [*args, limit, offset]).fetchall()
         return [item_from_row(r) for r in rows]
 
     def count(self, flt: GalleryFilter | None = None) -> int:
-        where, args = where_clause(flt)
         with self._db() as conn:
-            return conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]
+            source, args = filtered_items(conn, flt)
+            return conn.execute(f"SELECT COUNT(*){source}", args).fetchone()[0]
 
     def facets(self) -> dict[str, list[str]]:
         """Distinct pages, models and tags of live items, for the filter widgets."""

@@ -89,9 +89,8 @@ class SQLitePool:
                 if version > len(migrations):
                     raise RuntimeError(f"{self.db_path} is from a newer Image Studio (v{version})")
                 for script in migrations[version:]:
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            c.execute(statement)
+                    for statement in sql_statements(script):
+                        c.execute(statement)
                 c.execute(f"PRAGMA user_version = {len(migrations)}")
 
     def close(self) -> None:
@@ -99,3 +98,19 @@ class SQLitePool:
             pool, self._pool = self._pool, []
         for conn in pool:
             conn.close()
+
+
+def sql_statements(script: str) -> list[str]:
+    """Split a script into statements where SQLite says one ends, so a trigger's
+    BEGIN ... END body (which holds ';') stays whole."""
+    statements: list[str] = []
+    current = ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current[:-1].strip():
+                statements.append(current[:-1])
+            current = ""
+    if current[:-1].strip():
+        statements.append(current[:-1])
+    return statements

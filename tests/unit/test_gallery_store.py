@@ -291,6 +291,11 @@ def test_two_processes_write_50_each(tmp_path: Path) -> None:
         assert store.count() == 100
         for item in store.query(limit=100):
             assert store.image_path(item).is_file() and store.thumb_path(item).is_file()
+        # both writers' rows reached the text index (its triggers ran in each process)
+        assert store.count(GalleryFilter(text="prompt 104")) == 10  # 1040..1049
+        assert store.count(GalleryFilter(text="prompt 4")) == 11  # 4, 40..49
+        with store._db() as conn:
+            conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_query_page_fast_at_10k(store: GalleryStore) -> None:

@@ -1,0 +1,260 @@
+"""Gallery text search: the trigram index (items_fts), its migration, and LIKE parity."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from studio import gallery_query
+from studio.gallery_query import filtered_items, fts_phrase, use_text_index, where_clause
+from studio.gallery_schema import ITEM_FIELDS, MIGRATIONS, GalleryFilter, GalleryItem, item_to_row
+from studio.gallery_store import GalleryStore
+from studio.sqlite_pool import SQLitePool
+
+SPECIAL = 'say "quoted" (x) * OR -y NEAR(a b) prompt:turtle ^tur 100% snake_case back\\slash'
+CORPUS = [
+    ("A sea turtle reading by lamplight", "Here is your turtle."),
+    ("Neon sign reading OPEN ALL NIGHT", ""),
+    ("Café au lait, watercolour", "Une tasse de café"),
+    ("CAFÉ NOIR on a zinc bar", "Straße und Ölgemälde 😀😀😀"),
+    ("cafe racer motorbike", "plain ascii"),
+    (SPECIAL, "its 'single' quotes"),
+    ("", "only the model text mentions a LIGHTHOUSE"),
+]
+TERMS = [
+    "turtle", "TURTLE", "tUrTlE", "sea t", "lamplight", "reading", "lighthouse", "e t",
+    "café", "CAFÉ", "Café", "cafÉ", "caf", "CAF", "afé", "cafe", "straße", "STRASSE", "ölgem",
+    "ÖLGEM", "😀😀😀", "😀😀", "zinc bar", "   ", "nothing at all",
+    '"', '""', '"quoted"', 'quoted"', "*", "tur*", "OR", "or -y", "-y", "(x)", "(", ")",
+    "NEAR(a b)", "NEAR(", "prompt:turtle", "prompt:", "^tur", "'", "'single'", "\\", "back\\sl",
+    "%", "100%", "_", "e_c", "AND", "NOT", "{prompt text}: turtle",
+    "t", "tu", "é", "É", "😀",
+]
+
+
+def raw(prompt: str, text: str, **kw: object) -> GalleryItem:
+    return GalleryItem(id=uuid.uuid4().hex, created_at=f"2025-01-01T00:00:{len(prompt) % 60:02d}+00:00",
+                       page=str(kw.pop("page", "story")), prompt=prompt, text=text, sha256="0" * 64,
+                       **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GalleryStore:
+    with GalleryStore(tmp_path / "data") as s:
+        yield s
+
+
+@pytest.fixture
+def filled(store: GalleryStore) -> GalleryStore:
+    store.import_records([raw(p, t) for p, t in CORPUS], [], [])
+    return store
+
+
+def like_only_ids(store: GalleryStore, flt: GalleryFilter) -> set[str]:
+    """What the filter matched before the index: LIKE on every row."""
+    where, args = where_clause(flt, text_index=False)
+    with store._db() as conn:
+        return {r[0] for r in conn.execute(f"SELECT id FROM items{where}", args)}
+
+
+def ids(items: list[GalleryItem]) -> set[str]:
+    return {i.id for i in items}
+
+
+def fts_consistent(store: GalleryStore) -> None:
+    """Raises unless the index holds exactly what items holds (rank 1: check the content)."""
+    with store._db() as conn:
+        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_schema_is_at_the_latest_version(store: GalleryStore) -> None:
+    with store._db() as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"items_fts", "items_fts_insert", "items_fts_update", "items_fts_delete"} <= names
+
+
+def test_finds_substrings_in_prompt_and_in_text(filled: GalleryStore) -> None:
+    by_prompt = {i.prompt: i for i in filled.query(limit=100)}
+    turtle = by_prompt["A sea turtle reading by lamplight"]
+    assert ids(filled.query(GalleryFilter(text="TURTLE"))) == {turtle.id, by_prompt[SPECIAL].id}
+    assert ids(filled.query(GalleryFilter(text="sea t"))) == {turtle.id}
+    assert ids(filled.query(GalleryFilter(text="your turt"))) == {turtle.id}  # text column only
+    assert ids(filled.query(GalleryFilter(text="Lighthouse"))) == {by_prompt[""].id}
+    assert filled.count(GalleryFilter(text="reading")) == 2
+    assert filled.count(GalleryFilter(text="reading", page="edit")) == 0
+    assert filled.query(GalleryFilter(text="nothing at all")) == []
+
+
+def test_rare_terms_are_answered_from_the_index(filled: GalleryStore) -> None:
+    with filled._db() as conn:
+        assert use_text_index(conn, GalleryFilter(text="turtle"))
+        assert not use_text_index(conn, GalleryFilter(text="tu"))  # too short for trigrams
+        assert not use_text_index(conn, GalleryFilter(text="a\x00bc"))  # NUL ends an FTS string
+        source, args = filtered_items(conn, GalleryFilter(page="story", text="turtle"))
+        plan = " ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT id{source} "
+                                                   "ORDER BY created_at DESC LIMIT 48", args))
+    assert "items_fts" in plan and "PRIMARY KEY (rowid=?)" in plan, plan
+
+
+@pytest.mark.parametrize("drive_max", [gallery_query.FTS_DRIVE_MAX, 2])
+def test_results_identical_to_like_for_every_term(
+    filled: GalleryStore, monkeypatch: pytest.MonkeyPatch, drive_max: int,
+) -> None:
+    # drive_max 2: most terms count as common and take the LIKE walk instead of the index
+    monkeypatch.setattr(gallery_query, "FTS_DRIVE_MAX", drive_max)
+    for term in TERMS:
+        for flt in (GalleryFilter(text=term), GalleryFilter(text=term, page="story")):
+            expected = like_only_ids(filled, flt)
+            assert ids(filled.query(flt, limit=100)) == expected, term
+            assert ids(filled.query(flt, limit=100, order="cost")) == expected, term
+            assert filled.count(flt) == len(expected), term
+        if term.isascii():  # LIKE folds ASCII case: the plain-Python meaning of the filter
+            want = {p for p, t in CORPUS if term.lower() in p.lower() or term.lower() in t.lower()}
+            assert {i.prompt for i in filled.query(GalleryFilter(text=term), limit=100)} == want
+
+
+def test_non_ascii_case_follows_like_not_the_index(filled: GalleryStore) -> None:
+    """LIKE folds ASCII letters only; the trigram index folds all of Unicode.
+
+    The filter keeps LIKE's meaning (the index only proposes rows, LIKE decides), so short
+    and long terms agree: "café" finds "Café" (C/c) but not "CAFÉ" (É/é differ).
+    """
+    prompts = {
+        term: sorted(i.prompt for i in filled.query(GalleryFilter(text=term), limit=100))
+        for term in ("café", "CAFÉ", "cafÉ", "caf", "é", "É", "cafe", "straße", "STRASSE", "ölgem")
+    }
+    assert prompts["café"] == ["Café au lait, watercolour"]
+    assert prompts["CAFÉ"] == ["CAFÉ NOIR on a zinc bar"]
+    assert prompts["cafÉ"] == ["CAFÉ NOIR on a zinc bar"]
+    assert prompts["caf"] == sorted(["Café au lait, watercolour", "CAFÉ NOIR on a zinc bar",
+                                     "cafe racer motorbike"])
+    assert prompts["é"] == ["Café au lait, watercolour"]
+    assert prompts["É"] == ["CAFÉ NOIR on a zinc bar"]
+    assert prompts["cafe"] == ["cafe racer motorbike"]  # no accent folding either
+    assert prompts["straße"] == ["CAFÉ NOIR on a zinc bar"]
+    assert prompts["STRASSE"] == []  # ß is not "SS"
+    assert prompts["ölgem"] == []  # Ö in the text, ö in the term: not folded by LIKE
+    with filled._db() as conn:  # the index alone would fold É/é, Ö/ö (hence the re-check)
+        found = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?",
+                             (fts_phrase("café"),)).fetchone()[0]
+        assert found == 2
+
+
+def test_special_characters_are_searched_not_parsed(filled: GalleryStore) -> None:
+    special = next(i for i in filled.query(limit=100) if i.prompt == SPECIAL)
+    for term in ('"quoted"', "(x) * OR -y", "NEAR(a b)", "prompt:turtle", "^tur", "back\\slash",
+                 "100% snake_case", " OR ", '"'):
+        assert ids(filled.query(GalleryFilter(text=term))) == {special.id}, term
+    assert fts_phrase('say "hi"') == '"say ""hi"""'
+    for term in ("a\x00bc", "\x00", "\x00\x00\x00", '"\x00"', "x\x01y"):
+        filled.query(GalleryFilter(text=term))  # no exception, whatever it matches
+        filled.count(GalleryFilter(text=term))
+
+
+def test_short_terms_use_like(filled: GalleryStore) -> None:
+    for term in ("t", "tu", "%", "_", "é", "😀"):
+        where, _ = where_clause(GalleryFilter(text=term), text_index=True)
+        assert "items_fts" not in where
+        assert filled.count(GalleryFilter(text=term)) == len(like_only_ids(filled, GalleryFilter(text=term)))
+    assert filled.count(GalleryFilter(text="tu")) == 2
+    assert filled.count(GalleryFilter(text="%")) == 1
+
+
+def test_trash_and_favourites_filter_with_text(filled: GalleryStore) -> None:
+    turtle = filled.query(GalleryFilter(text="sea turtle"))[0]
+    filled.set_favourite(turtle.id, True)
+    filled.set_tags(turtle.id, ["ocean"])
+    assert ids(filled.query(GalleryFilter(text="sea turtle", favourite=True, tags=["ocean"]))) == {turtle.id}
+    filled.delete(turtle.id)
+    assert filled.query(GalleryFilter(text="sea turtle")) == []
+    assert ids(filled.query(GalleryFilter(text="sea turtle", only_deleted=True))) == {turtle.id}
+    assert ids(filled.query(GalleryFilter(text="sea turtle", include_deleted=True))) == {turtle.id}
+    filled.restore(turtle.id)
+    assert ids(filled.query(GalleryFilter(text="sea turtle"))) == {turtle.id}
+    fts_consistent(filled)
+
+
+def test_updates_and_deletes_keep_the_index_in_step(filled: GalleryStore) -> None:
+    turtle = filled.query(GalleryFilter(text="sea turtle"))[0]
+    with filled._write() as conn:  # no API edits a prompt today; the trigger must still hold
+        conn.execute("UPDATE items SET prompt = ?, text = ? WHERE id = ?",
+                     ("A tortoise in the rain", "slow and steady", turtle.id))
+    assert filled.query(GalleryFilter(text="sea turtle")) == []
+    assert ids(filled.query(GalleryFilter(text="tortoise"))) == {turtle.id}
+    assert ids(filled.query(GalleryFilter(text="STEADY"))) == {turtle.id}
+    fts_consistent(filled)
+
+    filled.delete(turtle.id)
+    assert filled.purge_deleted(older_than_days=0) == 1
+    assert filled.count(GalleryFilter(text="tortoise", include_deleted=True)) == 0
+    with filled._db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?",
+                            (fts_phrase("tortoise"),)).fetchone()[0] == 0
+    fts_consistent(filled)
+
+
+def test_import_and_reimport_index_each_row_once(store: GalleryStore) -> None:
+    items = [raw(f"imported lantern {n}", f"glow {n}") for n in range(30)]
+    added, _ = store.import_records(items, [], [])
+    assert len(added) == 30
+    again, _ = store.import_records(items, [], [])  # INSERT OR IGNORE: no trigger, no dupes
+    assert again == []
+    assert store.count(GalleryFilter(text="lantern")) == 30
+    assert store.count(GalleryFilter(text="glow 2")) == 11  # 2, 20..29
+    fts_consistent(store)
+
+
+def _old_gallery(data_dir: Path, items: list[GalleryItem]) -> None:
+    """A gallery as the previous release left it: schema v1, no text index."""
+    data_dir.mkdir(parents=True)
+    pool = SQLitePool(data_dir / "studio.db", MIGRATIONS[:1])
+    columns, marks = ", ".join(ITEM_FIELDS), ", ".join("?" * len(ITEM_FIELDS))
+    with pool.write() as conn:
+        conn.executemany(f"INSERT INTO items ({columns}) VALUES ({marks})", map(item_to_row, items))
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    pool.close()
+
+
+def test_old_gallery_upgrades_in_place_and_backfills(tmp_path: Path) -> None:
+    items = [raw(p, t) for p, t in CORPUS]
+    _old_gallery(tmp_path / "data", items)
+    with GalleryStore(tmp_path / "data") as store:
+        with store._db() as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        fts_consistent(store)
+        assert store.count() == len(CORPUS)
+        for term in ("turtle", "lamplight", "café", "quoted", "LIGHTHOUSE"):
+            flt = GalleryFilter(text=term)
+            assert ids(store.query(flt, limit=100)) == like_only_ids(store, flt) != set(), term
+        later = store.import_records([raw("a turtle after the upgrade", "")], [], [])[0]
+        assert later[0] in ids(store.query(GalleryFilter(text="turtle")))
+    with GalleryStore(tmp_path / "data") as again:  # reopening does not migrate twice
+        assert again.count(GalleryFilter(text="turtle")) == 3
+        fts_consistent(again)
+
+
+def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
+    with GalleryStore(tmp_path) as store:
+        store.import_records([raw(p, t) for p, t in CORPUS], [], [])
+    conn = sqlite3.connect(tmp_path / "studio.db", isolation_level=None)
+    for name in ("items_fts_insert", "items_fts_update", "items_fts_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE items_fts")
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with GalleryStore(tmp_path) as store:
+        assert store.count(GalleryFilter(text="turtle")) == 2
+        with store._db() as c:
+            assert use_text_index(c, GalleryFilter(text="turtle"))
+        fts_consistent(store)
+
+
+def test_newer_gallery_is_refused(tmp_path: Path) -> None:
+    with GalleryStore(tmp_path):
+        pass
+    with pytest.raises(RuntimeError, match="newer"):
+        SQLitePool(tmp_path / "studio.db", MIGRATIONS[:1])
