@@ -39,7 +39,8 @@ def run_turn(
             renderer.update(result)
             images = len(result.images)
             if images:
-                status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far")
+                status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far",
+                              expanded=True)  # without it the box folds over the stream
 
         turn, result = thread.send(
             instruction, settings, prompt=prompt, attachments=attachments,

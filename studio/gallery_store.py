@@ -45,6 +45,11 @@ SOFTWARE = "Image Studio"
 _MIME_ALIASES = {"image/jpg": "image/jpeg", "image/x-png": "image/png"}
 
 
+# Columns an answer's end may fill in after its images were saved mid-stream.
+OUTCOME_FIELDS = frozenset({"finish_reason", "prompt_tokens", "output_tokens", "total_tokens",
+                            "latency_ms", "cost_usd"})
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("STUDIO_DATA_DIR") or "data")
 
@@ -201,6 +206,16 @@ class GalleryStore:
 
     def set_favourite(self, item_id: str, favourite: bool) -> bool:
         return self._update("UPDATE items SET favourite = ? WHERE id = ?", (int(favourite), item_id))
+
+    def set_outcome(self, item_id: str, outcome: dict[str, Any]) -> bool:
+        """Fill in what is known only when an answer ends (usage, cost, finish reason) for an
+        image saved while it streamed."""
+        fields = {k: v for k, v in outcome.items() if k in OUTCOME_FIELDS}
+        if not fields:
+            return False
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        return self._update(f"UPDATE items SET {assignments} WHERE id = ?",
+                            (*fields.values(), item_id))
 
     def set_tags(self, item_id: str, tags: list[str]) -> bool:
         tags_json = json.dumps(clean_tags(tags), ensure_ascii=False)

@@ -52,37 +52,66 @@ def estimated_cost(result: Result, settings: GenerationSettings) -> float:
     )
 
 
+def _new_item(result: Result, index: int, settings: GenerationSettings,
+              origin: Origin, done: dict[str, Any]) -> NewItem:
+    return NewItem(
+        **done,
+        page=origin.page,
+        prompt=origin.prompt,
+        text=text_around(result, index),
+        model=result.model_version or settings.model,
+        engine=origin.engine,
+        aspect_ratio=settings.aspect_ratio,
+        image_size=settings.image_size,
+        seed=settings.seed,
+        temperature=settings.temperature,
+        parent_id=origin.parent_id,
+        conversation_id=origin.conversation_id,
+        turn=origin.turn,
+        position=index,
+        settings={**settings.as_record(), **origin.extra},
+    )
+
+
+def outcome(result: Result, settings: GenerationSettings) -> dict[str, Any]:
+    """What only the end of an answer tells: usage, cost per image, how it finished."""
+    images = max(1, len(result.images))
+    return {
+        "finish_reason": result.finish_reason or (result.error.kind if result.error else None),
+        "prompt_tokens": result.usage.prompt_tokens,
+        "output_tokens": result.usage.output_tokens,
+        "total_tokens": result.usage.total_tokens,
+        "latency_ms": round(result.latency_ms),
+        "cost_usd": round(estimated_cost(result, settings) / images, 6),
+    }
+
+
+class Recorder:
+    """Keeps each image the moment it arrives, so a stream cut off by a rerun, a stop or a
+    killed server loses nothing already shown; `finish` adds usage once the answer ends."""
+
+    def __init__(self, store: GalleryStore, settings: GenerationSettings, origin: Origin):
+        self.store, self.settings, self.origin = store, settings, origin
+        self.items: list[GalleryItem] = []
+
+    def save_new(self, result: Result, done: dict[str, Any] | None = None) -> None:
+        images = result.images
+        for index in range(len(self.items), len(images)):
+            image = images[index]
+            meta = _new_item(result, index, self.settings, self.origin, done or {})
+            self.items.append(self.store.add_image(image.data, image.mime, meta))
+
+    def finish(self, result: Result) -> list[GalleryItem]:
+        done = outcome(result, self.settings)
+        streamed = len(self.items)
+        for item in self.items:  # saved before usage was known
+            self.store.set_outcome(item.id, done)
+        self.save_new(result, done)
+        return [self.store.get(i.id) or i for i in self.items[:streamed]] + self.items[streamed:]
+
+
 def record(
     store: GalleryStore, result: Result, settings: GenerationSettings, origin: Origin
 ) -> list[GalleryItem]:
-    """Save every image of `result` (even of a broken stream) with its full context."""
-    images = result.images
-    if not images:
-        return []
-    cost = estimated_cost(result, settings) / len(images)
-    items = []
-    for index, image in enumerate(images):
-        meta = NewItem(
-            page=origin.page,
-            prompt=origin.prompt,
-            text=text_around(result, index),
-            model=result.model_version or settings.model,
-            engine=origin.engine,
-            aspect_ratio=settings.aspect_ratio,
-            image_size=settings.image_size,
-            seed=settings.seed,
-            temperature=settings.temperature,
-            finish_reason=result.finish_reason or (result.error.kind if result.error else None),
-            prompt_tokens=result.usage.prompt_tokens,
-            output_tokens=result.usage.output_tokens,
-            total_tokens=result.usage.total_tokens,
-            latency_ms=round(result.latency_ms),
-            cost_usd=round(cost, 6),
-            parent_id=origin.parent_id,
-            conversation_id=origin.conversation_id,
-            turn=origin.turn,
-            position=index,
-            settings={**settings.as_record(), **origin.extra},
-        )
-        items.append(store.add_image(image.data, image.mime, meta))
-    return items
+    """Save every image of a finished `result` (even of a broken stream) with its context."""
+    return Recorder(store, settings, origin).finish(result)

@@ -15,11 +15,14 @@ from google import genai
 from google.genai import types
 
 from studio.conversation_store import Conversation
-from studio.gallery_schema import NewItem
+from studio.gallery_schema import GalleryItem, NewItem
 from studio.gallery_store import GalleryStore
 from studio.generation import GenerationSettings, OnUpdate, build_config, send_in_chat
-from studio.recording import Origin, estimated_cost, record
+from studio.recording import Origin, Recorder, estimated_cost
 from studio.result import ImagePart, Result, TextPart, ThoughtPart
+
+INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
+               "What arrived is kept; send the message again to continue.")
 
 
 @dataclass
@@ -116,26 +119,50 @@ class ChatThread:
         message.append(prompt or instruction)
         config = build_config(settings, system_instruction=system_instruction,
                               aspect_ratio=not self._has_image())
-        parent = self.last_image_id()
-        result = send_in_chat(self.chat, message, config, model=settings.model,
-                              on_update=on_update, timeout_s=settings.timeout_s, secrets=secrets)
         origin = Origin(page=self.page, prompt=prompt or instruction, engine=self.engine,
-                        conversation_id=self.id, turn=len(self.turns), parent_id=parent,
+                        conversation_id=self.id, turn=len(self.turns),
+                        parent_id=self.last_image_id(),
                         extra={"inputs": inputs} if inputs else {})
-        items = record(self.store, result, settings, origin)
+        recorder = Recorder(self.store, settings, origin)
+        seen: list[Result] = []
+
+        def arrived(partial: Result) -> None:
+            seen[:] = [partial]
+            recorder.save_new(partial)  # kept at once: a rerun or a crash loses nothing shown
+            if on_update is not None:
+                on_update(partial)
+
+        kept = [a.item_id for a in attachments if a is not self.start]
+        try:
+            result = send_in_chat(self.chat, message, config, model=settings.model,
+                                  on_update=arrived, timeout_s=settings.timeout_s,
+                                  secrets=secrets)
+        except BaseException:  # Streamlit stops a script run by raising; keep what arrived
+            if seen:
+                self._append_turn(instruction, seen[0], recorder.items, settings, kept,
+                                  message=INTERRUPTED)
+            raise
+        items = recorder.finish(result)
+        turn = self._append_turn(instruction, result, items, settings, kept,
+                                 message=result.message)
+        return turn, result
+
+    def _append_turn(self, instruction: str, result: Result, items: list[GalleryItem],
+                     settings: GenerationSettings, attachments: list[str],
+                     *, message: str | None) -> TurnRecord:
         turn = TurnRecord(
             instruction=instruction,
             parts=_transcript_parts(result, [i.id for i in items]),
-            message=result.message,
+            message=message,
             meta=_meta(result, settings, self.engine),
             history_len=len(self.history),
-            attachments=[a.item_id for a in attachments if a is not self.start],
+            attachments=attachments,
         )
         self.turns.append(turn)
         if not self.title:
             self.title = instruction.strip().splitlines()[0][:80] if instruction.strip() else ""
         self.save(settings)
-        return turn, result
+        return turn
 
     def _has_image(self) -> bool:
         return self.start is not None or any(t.image_ids for t in self.turns)
@@ -225,7 +252,9 @@ def _transcript_parts(result: Result, item_ids: list[str]) -> list[dict[str, Any
     parts: list[dict[str, Any]] = []
     for part in result.parts:
         if isinstance(part, ImagePart):
-            parts.append({"kind": "image", "item_id": next(ids)})
+            item_id = next(ids, None)
+            if item_id is not None:
+                parts.append({"kind": "image", "item_id": item_id})
         elif isinstance(part, ThoughtPart):
             parts.append({"kind": "thought", "text": part.text})
         elif isinstance(part, TextPart):
