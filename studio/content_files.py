@@ -97,7 +97,7 @@ def ingest_stream(
     return True, size
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -116,7 +116,7 @@ def _is_stale(entry: os.DirEntry[str], now: float) -> bool:
         age = now - entry.stat(follow_symlinks=False).st_mtime
     except FileNotFoundError:
         return False  # its writer just renamed it into place
-    return age > STALE_AFTER_S or (pid != os.getpid() and not _pid_alive(pid))
+    return age > STALE_AFTER_S or (pid != os.getpid() and not pid_alive(pid))
 
 
 def _walk_dirs(roots: list[Path]) -> Iterator[Path]:

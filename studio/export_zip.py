@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studio.content_files import pid_alive
 from studio.conversation_store import blob_refs
 from studio.export_html import ExportEntry, StoryPage, write_index, write_story
 from studio.filenames import image_name, short_id, slugify
@@ -174,6 +175,17 @@ def _conversations(
     return records, blob_files
 
 
+_TMP_PREFIX = ".tmp-export-"
+
+
+def _remove_abandoned_exports(folder: Path) -> None:
+    """Partial ZIPs of exports whose process died (a crash, a kill) are never finished."""
+    for leftover in folder.glob(f"{_TMP_PREFIX}*.zip"):
+        pid = leftover.name[len(_TMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 def export_zip(
     store: GalleryStore,
     selection: GalleryFilter | Iterable[str] | None,
@@ -186,8 +198,9 @@ def export_zip(
     report = ExportReport(path=out_path)
     items = select_items(store, selection)
     width = max(4, len(str(len(items))))
-    tmp = out_path.parent / f".tmp-export-{os.getpid()}-{secrets.token_hex(4)}.zip"
+    tmp = out_path.parent / f"{_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.zip"
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_exports(out_path.parent)
     try:
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
             entries = list(_write_images(zf, store, items, width, report, progress))

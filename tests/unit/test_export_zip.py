@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -225,3 +226,23 @@ def test_render_text_is_safe() -> None:
     assert render_text('**"><script>**') == "<strong>&quot;&gt;&lt;script&gt;</strong>"
     assert slugify("../../etc/passwd") == "etc-passwd" and slugify("日本") == "image"
     assert len(slugify("x" * 500)) == 40
+
+
+def test_a_dead_exports_partial_zip_is_cleaned_up_by_the_next_export(tmp_path):
+    import subprocess
+    import sys
+
+    from studio.export_zip import export_zip
+    from studio.gallery_store import GalleryStore
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    leftover = out_dir / f".tmp-export-{dead}-abcd1234.zip"
+    leftover.write_bytes(b"PK partial")
+    live = out_dir / f".tmp-export-{os.getpid()}-beef0000.zip"
+    live.write_bytes(b"PK in progress")
+    export_zip(GalleryStore(tmp_path / "data"), None, out_dir / "gallery.zip")
+    assert not leftover.exists()
+    assert live.exists(), "an export still running elsewhere is left alone"
