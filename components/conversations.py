@@ -7,7 +7,7 @@ from datetime import datetime
 import streamlit as st
 
 from components import state
-from components.render import safe_markdown
+from components.render import plural, safe_markdown
 from studio.threads import ChatThread
 
 
@@ -45,7 +45,7 @@ def recent_conversations(page: str, *, label: str = "Recent conversations") -> N
         for conv in summaries:
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.markdown(f"**{safe_markdown(conv.title) or 'Untitled'}**  \n"
-                          f"{_when(conv.updated_at)} · {conv.turns} turns · {conv.model}")
+                          f"{_when(conv.updated_at)} · {plural(conv.turns, 'turn')} · {conv.model}")
             right.button("Resume", key=f"resume_{page}_{conv.id}", icon=":material/play_arrow:",
                          on_click=resume, args=(page, conv.id))
 

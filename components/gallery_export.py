@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from components import state
+from components.render import plural
 from studio.export_zip import export_zip
 from studio.gallery_schema import GalleryFilter
 
@@ -53,7 +54,7 @@ def export_panel(flt: GalleryFilter, matching: int) -> None:
             st.error(f"The export could not be written ({exc.strerror or 'disk error'}). "
                      "Nothing in the gallery was changed.")
             return
-        bar.progress(1.0, text=f"Ready: {report.images:,} images, "
+        bar.progress(1.0, text=f"Ready: {plural(report.images, 'image')}, "
                      f"{report.bytes / 1_048_576:.1f} MB in {report.seconds:.1f} s")
         if s.export_path and s.export_path != str(out):
             Path(s.export_path).unlink(missing_ok=True)

@@ -15,6 +15,10 @@ _MD_IMAGE = re.compile(r"!\[")
 _MD_LINK = re.compile(r"\]\((?!https?://)[^)]*\)")
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def safe_markdown(text: str) -> str:
     """Model and user text as text: no remote images, no script links. Streamlit already
     escapes raw HTML when unsafe_allow_html is off, which it always is here."""
@@ -27,9 +31,14 @@ def image_output_format(mime: str) -> str:
     return "PNG" if mime == "image/png" else "JPEG"
 
 
-def show_image(data: bytes, mime: str, *, caption: str | None = None) -> None:
+CHAT_IMAGE_WIDTH = 560  # px: a transcript of many turns stays readable
+
+
+def show_image(data: bytes, mime: str, *, caption: str | None = None,
+               max_width: int | None = None) -> None:
+    """Stretch to the column, or at most `max_width` pixels (never upscaled past it)."""
     st.image(data, caption=caption, output_format=image_output_format(mime),  # type: ignore[arg-type]
-             width="stretch")
+             width=max_width or "stretch")
 
 
 def show_thoughts(texts: Sequence[str]) -> None:
@@ -65,7 +74,8 @@ class LiveRenderer:
             self.drawn[index] = part
 
 
-def render_stored_parts(parts: Sequence[dict[str, Any]], *, images_per_row: int = 1) -> None:
+def render_stored_parts(parts: Sequence[dict[str, Any]], *,
+                        max_width: int | None = None) -> None:
     """Draw a saved turn: texts, then images from the gallery store by item id."""
     store = state.store()
     show_thoughts([p.get("text", "") for p in parts if p.get("kind") == "thought"])
@@ -78,7 +88,7 @@ def render_stored_parts(parts: Sequence[dict[str, Any]], *, images_per_row: int 
             if item is None:
                 st.caption("(image deleted from the gallery)")
                 continue
-            show_image(store.image_bytes(item.id), item.mime)
+            show_image(store.image_bytes(item.id), item.mime, max_width=max_width)
 
 
 def meta_line(meta: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import state
 from components.render import (
+    CHAT_IMAGE_WIDTH,
     LiveRenderer,
     meta_line,
     render_stored_parts,
@@ -82,7 +83,7 @@ def render_sections(turn: TurnRecord) -> None:
             continue
         item = store.get(item_id)
         with st.container(border=True):
-            left, right = st.columns(2, gap="medium", vertical_alignment="center")
+            left, right = st.columns(2, gap="medium", vertical_alignment="top")
             with left:
                 for text in texts:
                     st.markdown(safe_markdown(text))
@@ -105,6 +106,6 @@ def render_chat_turn(turn: TurnRecord) -> None:
             if item is not None:
                 st.image(store.thumbnail_bytes(item.id), width=120)
     with st.chat_message("assistant"):
-        render_stored_parts(turn.parts)
+        render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
         show_message(turn.message, error_kind=turn.meta.get("error_kind"))
         meta_line(turn.meta)

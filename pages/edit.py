@@ -7,7 +7,7 @@ import streamlit as st
 from components import state
 from components.compare import compare_turns
 from components.conversations import current_thread, recent_conversations, show_notices
-from components.render import required, safe_markdown, show_image
+from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
 from components.turns import render_chat_turn, run_turn
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
 from studio.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
@@ -76,7 +76,7 @@ def _transcript(thread: ChatThread) -> None:
     if thread.start is not None:
         with st.chat_message("user", avatar=":material/image:"):
             st.markdown(safe_markdown(thread.title or "Starting image"))
-            show_image(thread.start.data, thread.start.mime)
+            show_image(thread.start.data, thread.start.mime, max_width=CHAT_IMAGE_WIDTH)
     for index, turn in enumerate(thread.turns):
         render_chat_turn(turn)
         if turn.image_ids and index < len(thread.turns) - 1:

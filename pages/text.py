@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import streamlit as st
 
 from components import state
@@ -44,7 +42,10 @@ if generate and required(headline, "Type a headline first: it is the text to ren
         batch = make_variants(
             state.client(), state.store(), text_prompt(brief), settings, page=PAGE,
             engine=state.active_engine(), secrets=state.secrets_in_use(),
-            extra={"inputs": {f"text_{k}": v for k, v in asdict(brief).items()}},
+            # headline first: the gallery captions an image with its first input
+            extra={"inputs": {"text_headline": brief.headline, "text_body": brief.body,
+                              "text_details": brief.details, "text_format": brief.format,
+                              "text_style": brief.style}},
         )
         failed = sum(1 for v in batch.variants if not v.items)
         status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "
