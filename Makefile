@@ -42,13 +42,15 @@ system-deps:
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
-## Every test: unit, AppTest, browser end-to-end, and the quick benchmark run.
+## Every test: unit, AppTest, reliability, the quick benchmark run (two workers), then the
+## browser journeys in Chromium (one worker: they share one server per session).
 test: $(VENV)/.dev system-deps lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
 ## Everything but the browser.
 test-fast: $(VENV)/.dev lint
-	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 
 e2e: $(VENV)/.dev system-deps
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)

@@ -11,7 +11,10 @@ from components import state
 from studio.threads import Attachment, keep_upload
 from studio.uploads import UploadRejected, describe_limits, normalize_upload
 
-ACCEPTED_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
+# No extension filter on the widgets: Streamlit's own check answers a wrong extension with
+# an exception, and the browser's with a generic note. Every file is read by its bytes
+# instead, so an SVG or a HEIC photo gets a sentence saying what to do.
+ACCEPTED_TYPES = None
 
 
 def prepare_uploads(files: Iterable[Any], *, page: str) -> list[Attachment]:
@@ -26,8 +29,8 @@ def prepare_uploads(files: Iterable[Any], *, page: str) -> list[Attachment]:
         except UploadRejected as exc:
             st.error(f"{name}: {exc.message}", icon=":material/broken_image:")
             continue
-        for note in image.notes:
-            st.info(f"{name}: {note}", icon=":material/auto_fix_high:")
+        for note in image.notes:  # queued: the page reruns once the image is kept
+            state.notify("info", f"{name}: {note}")
         kept.append(keep_upload(state.store(), image.data, image.mime, page=page, name=name))
     return kept
 

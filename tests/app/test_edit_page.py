@@ -112,3 +112,44 @@ def test_starting_from_a_description_generates_the_first_image(open_page, galler
     assert_clean(at)
     _say(at, "Make it black and white")
     assert len(gallery.query(GalleryFilter(page="edit"))) == 2
+
+
+def _bytes(fmt: str, mode: str = "RGB", size=(64, 48), **save) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, 120).save(out, fmt, **save)
+    return out.getvalue()
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("empty.png", b"", "empty"),
+    ("truncated.png", _png()[:60], "damaged"),
+    ("notes.png", b"just some text, not a picture", "not an image"),
+    ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "SVG"),
+    ("photo.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00heicmif1", "HEIC"),
+])
+def test_hostile_uploads_are_refused_in_the_page_with_a_reason(open_page, gallery, name,
+                                                               data, words):
+    at = open_page("edit")
+    at.file_uploader(key="edit_upload").set_value((name, data, "image/png")).run()
+    assert_clean(at)
+    assert any(words in e.value for e in at.error), [e.value for e in at.error]
+    assert gallery.count() == 0
+
+
+@pytest.mark.parametrize("name, data, note", [
+    ("print.jpg", _bytes("JPEG", "CMYK"), "CMYK"),
+    ("anim.gif", _bytes("GIF", "RGB", save_all=True,
+                        append_images=[Image.new("RGB", (64, 48), "blue")]), "first frame"),
+])
+def test_odd_uploads_are_normalized_and_say_what_changed(open_page, gallery, name, data, note):
+    at = open_page("edit")
+    at.file_uploader(key="edit_upload").set_value((name, data, "image/jpeg")).run()
+    assert_clean(at)
+    assert any(note in i.value for i in at.info), [i.value for i in at.info]
+    [item] = gallery.query()
+    assert item.mime in ("image/png", "image/jpeg")
+    at.chat_input(key="edit_chat").set_value("Make it black and white").run()
+    assert not at.error
