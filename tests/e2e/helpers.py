@@ -1,122 +1,30 @@
-"""Driving Image Studio in a real browser: wait for runs, use widgets by key, take screenshots.
+"""Driving Image Studio in a real browser: use widgets by key, take screenshots.
 
-Synchronisation waits on the app, never on a guessed sleep. Streamlit publishes its state on
-the app root (`data-test-script-state`: "notRunning" once a run has finished). Two ways:
-
-* `wait_for_app(page)`: as Streamlit's own e2e suite does (e2e_playwright `wait_for_app_run`):
-  a short initial wait so the state can flip to running, then `notRunning`, then no element
-  skeletons left. Used after loading or reloading a page.
-* `app_run(page)`: around an interaction. A MutationObserver armed before the action sees
-  the state leave "notRunning" however short the run is, then the same idle wait follows.
-  That closes the gap where a check could pass against the page as it was before the run.
-  (Rarely, under load, a short run never shows in the attribute at all; after 5 s the wait
-  falls back to the state itself.)
-
-Assertions after that use Playwright's web-first `expect`, which retries.
+Waiting for script runs (`script_run`, `open_app`, `wait_for_loaded`) is in tests/servers.py,
+shared with tests/reliability. Assertions after a run use Playwright's web-first `expect`,
+which retries.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.servers import RENDER_TIMEOUT_MS, script_run
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
-# Streamlit debounces some widget updates (~200 ms) before it asks for a rerun; its own e2e
-# helpers wait this long before checking the script state for the same reason.
-INITIAL_WAIT_MS = 210
-RUN_START_TIMEOUT_MS = 5_000
-RUN_TIMEOUT_MS = 90_000
-RENDER_TIMEOUT_MS = 15_000
 MAX_SCREENSHOT_HEIGHT = 8_000
 
-APP = '[data-testid="stApp"]'
 
-_ARM_RUN_OBSERVER = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (window.__e2eObserver) window.__e2eObserver.disconnect();
-    const start = performance.now();
-    window.__e2eRun = {app, seen: false, log: []};
-    window.__e2eObserver = new MutationObserver(records => {
-        // Any change of the attribute means the state left "notRunning" (it was armed there),
-        // even if it is back by the time this callback runs.
-        window.__e2eRun.seen = true;
-        for (const r of records) window.__e2eRun.log.push(
-            `${Math.round(performance.now() - start)}ms ${r.oldValue}->` +
-            app.getAttribute(r.attributeName));
-    });
-    window.__e2eObserver.observe(app, {attributes: true, attributeOldValue: true,
-                                       attributeFilter: ['data-test-script-state']});
-}"""
-_RUN_SEEN = """() => !window.__e2eRun || window.__e2eRun.seen
-                 || !document.contains(window.__e2eRun.app)"""
-_RUN_DIAGNOSTICS = """() => ({
-    state: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
-    connection: document.querySelector('[data-testid="stApp"]')
-        ?.getAttribute('data-test-connection-state'),
-    log: window.__e2eRun ? window.__e2eRun.log : null,
-    focused: document.activeElement?.outerHTML.slice(0, 200),
-    instructions: [...document.querySelectorAll('[data-testid="InputInstructions"]')]
-        .map(e => e.innerText),
-})"""
-
-
-# --- waiting --------------------------------------------------------------------------
-
-def _wait_idle(page: Page, timeout: float) -> None:
-    page.locator(f'{APP}[data-test-connection-state="CONNECTED"]').wait_for(
-        state="attached", timeout=timeout)
-    page.locator(f'{APP}[data-test-script-state="notRunning"]').wait_for(
-        state="attached", timeout=timeout)
-    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=RENDER_TIMEOUT_MS)
-
-
-def wait_for_app(page: Page, *, timeout: float = RUN_TIMEOUT_MS) -> None:
-    """Block until the current script run has finished (after a load or reload)."""
-    page.wait_for_timeout(INITIAL_WAIT_MS)
-    _wait_idle(page, timeout)
-
-
-@contextmanager
-def app_run(page: Page, *, timeout: float = RUN_TIMEOUT_MS) -> Iterator[None]:
-    """Wrap an interaction that makes Streamlit rerun; return once that run has finished."""
-    page.evaluate(_ARM_RUN_OBSERVER)
-    yield
-    try:
-        page.wait_for_function(_RUN_SEEN, timeout=RUN_START_TIMEOUT_MS)
-    except PlaywrightTimeoutError:
-        # Seen under heavy load: a short run's "running" and "notRunning" reach React in one
-        # render, so the attribute never changes although the run happened. Fall back to the
-        # state itself; the web-first assertions that follow retry in any case. (Printed, so
-        # a failing test's output tells whether this happened.)
-        print(f"app_run: no script-state change seen within {RUN_START_TIMEOUT_MS} ms: "
-              f"{page.evaluate(_RUN_DIAGNOSTICS)}")
-    _wait_idle(page, timeout)
-
-
-def open_app(page: Page, base_url: str, path: str = "") -> Page:
-    """Load a page of the app in a new Streamlit session and wait for its first run."""
-    page.goto(f"{base_url}/{path}")
-    return wait_for_loaded(page)
-
-
-def wait_for_loaded(page: Page) -> Page:
-    page.get_by_test_id("stAppViewContainer").wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
-    wait_for_app(page)
-    # Every page starts with an st.title: its h1 is the sign that the page script ran.
-    expect(main(page).locator("h1").first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-    return page
-
+# --- navigating -----------------------------------------------------------------------
 
 def navigate(page: Page, title: str) -> None:
     """Go to another page through the sidebar navigation (same browser session)."""
-    with app_run(page):
+    with script_run(page):
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     expect(main(page).locator("h1").first).to_contain_text(title, timeout=RENDER_TIMEOUT_MS)
 
@@ -167,20 +75,20 @@ def enter_text(page: Page, key: str, value: str) -> None:
     if field.input_value() == value:
         return  # applying an unchanged value starts no run
     is_area = field.evaluate("e => e.tagName") == "TEXTAREA"
-    with app_run(page):
+    with script_run(page):
         field.fill(value)
         field.press("Control+Enter" if is_area else "Enter")
 
 
 def click(page: Page, key: str) -> None:
     """Click a keyed button and wait for the run it starts."""
-    with app_run(page):
+    with script_run(page):
         keyed(page, key).locator("button").first.click()
 
 
 def send_chat(page: Page, key: str, text: str) -> None:
     box = keyed(page, key).locator("textarea")
-    with app_run(page):
+    with script_run(page):
         box.fill(text)
         box.press("Enter")
 
@@ -207,7 +115,7 @@ def make_png(path: Path, color: tuple[int, int, int] = (200, 40, 40),
 
 def upload_start_image(page: Page, path: Path) -> None:
     """Upload a photo on the edit page; it becomes the start of a new conversation."""
-    with app_run(page):
+    with script_run(page):
         keyed(page, "edit_upload").locator('input[type="file"]').set_input_files(path)
     expect(keyed(page, "edit_undo").locator("button")).to_be_visible()
     expect(chat_messages(page, "Custom")).to_have_count(1)  # the start image, icon avatar

@@ -14,10 +14,10 @@ from tests.e2e.helpers import (
     expect_images_loaded,
     keyed,
     main,
-    open_app,
     sidebar,
     snap,
 )
+from tests.servers import open_app
 
 pytestmark = pytest.mark.e2e
 J = "j1"

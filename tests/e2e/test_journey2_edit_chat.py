@@ -15,11 +15,11 @@ from tests.e2e.helpers import (
     images,
     keyed,
     make_png,
-    open_app,
     send_chat,
     snap,
     upload_start_image,
 )
+from tests.servers import open_app
 
 pytestmark = pytest.mark.e2e
 J = "j2"

@@ -21,9 +21,9 @@ from tests.e2e.helpers import (
     keyed,
     main,
     navigate,
-    open_app,
     snap,
 )
+from tests.servers import open_app
 
 pytestmark = pytest.mark.e2e
 J = "j3"

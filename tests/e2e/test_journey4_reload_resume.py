@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
     alerts,
-    app_run,
     chat_messages,
     enter_text,
     expect_gallery_total,
@@ -22,12 +21,11 @@ from tests.e2e.helpers import (
     main,
     make_png,
     navigate,
-    open_app,
     send_chat,
     snap,
     upload_start_image,
-    wait_for_loaded,
 )
+from tests.servers import open_app, script_run, wait_for_loaded
 
 pytestmark = pytest.mark.e2e
 J = "j4"
@@ -68,7 +66,7 @@ def test_reload_keeps_gallery_and_conversation(page: Page, studio_server, tmp_pa
     expect(row).to_contain_text("1 turn")
     snap(page, J, "recent-conversations")
 
-    with app_run(page):
+    with script_run(page):
         row.get_by_role("button", name="Resume").click()
     expect(chat_messages(page, "Custom")).to_contain_text(f"Edit of {name}")
     expect(chat_messages(page, "Assistant")).to_have_count(1)

@@ -16,10 +16,10 @@ from tests.e2e.helpers import (
     enter_text,
     expect_images_loaded,
     main,
-    open_app,
     sidebar,
     snap,
 )
+from tests.servers import open_app
 
 pytestmark = pytest.mark.e2e
 J = "j5"

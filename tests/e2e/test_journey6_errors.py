@@ -13,9 +13,9 @@ from tests.e2e.helpers import (
     expect_images_loaded,
     images,
     main,
-    open_app,
     snap,
 )
+from tests.servers import open_app
 
 pytestmark = pytest.mark.e2e
 J = "j6"

@@ -20,7 +20,7 @@ from studio.emulator.testing import free_port
 from studio.gallery_schema import GalleryFilter, GalleryItem
 from studio.gallery_store import GalleryStore
 from tests.reliability.checks import check_store
-from tests.reliability.servers import (
+from tests.servers import (
     IDLE,
     SIDEBAR,
     StreamlitServer,
@@ -106,14 +106,14 @@ def two_sessions(tmp_path_factory: pytest.TempPathFactory,
     env = studio_env(data, STUDIO_EMULATOR_CHUNK_DELAY="0.2",  # A's story streams >= 2.4 s
                      GOOGLE_GEMINI_BASE_URL=f"http://127.0.0.1:{free_port()}",
                      STUDIO_TIMEOUT_S="20")
-    server = start_streamlit(data, work, name="two-sessions", env=env)
+    server = start_streamlit(data, work, name="two-sessions", env=env, show_error_details="full")
     contexts: list[BrowserContext] = []
     try:
         a_ctx, b_ctx = (browser.new_context(viewport=VIEWPORT) for _ in range(2))
         contexts += [a_ctx, b_ctx]
         a, b = a_ctx.new_page(), b_ctx.new_page()
-        open_app(a, f"{server.url}/story")
-        open_app(b, f"{server.url}/text")
+        open_app(a, server.url, "story")
+        open_app(b, server.url, "text")
 
         # B's own settings: 16:9 and two variants, set in B's sidebar only.
         with script_run(b):

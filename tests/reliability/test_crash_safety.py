@@ -27,12 +27,13 @@ from playwright.sync_api import Browser, Page, expect
 from studio.gallery_schema import NewItem
 from studio.gallery_store import GalleryStore
 from tests.reliability.checks import check_store, sha256_file
-from tests.reliability.servers import (
+from tests.servers import (
     IDLE,
     ROOT,
     RUNNING,
     StreamlitServer,
     open_app,
+    pythonpath,
     script_run,
     start_streamlit,
     studio_env,
@@ -93,11 +94,12 @@ def killed_mid_stream(tmp_path_factory: pytest.TempPathFactory,
     work = tmp_path_factory.mktemp("crash-stream")
     data = work / "data"
     env = studio_env(data, STUDIO_EMULATOR_CHUNK_DELAY="0.5")  # ~14 s for 6 scenes
-    server = start_streamlit(data, work, name="before-kill", env=env)
+    server = start_streamlit(data, work, name="before-kill", env=env,
+                             show_error_details="full")
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     try:
-        open_app(page, f"{server.url}/story")
+        open_app(page, server.url, "story")
         # First a story that finishes, so the checks below have saved images to look at.
         _tell_story(page, FIRST_PREMISE, 1)
         _story_heading(page, FIRST_PREMISE)
@@ -147,7 +149,7 @@ def restarted(killed_mid_stream: KilledServer) -> Iterator[StreamlitServer]:
     """A new server on the folder the killed one left behind."""
     work = killed_mid_stream.work
     server = start_streamlit(killed_mid_stream.data, work, name="after-kill",
-                             env=killed_mid_stream.env)
+                             env=killed_mid_stream.env, show_error_details="full")
     yield server
     server.stop()
 
@@ -159,7 +161,7 @@ def test_a_restarted_server_lists_the_gallery(killed_mid_stream: KilledServer,
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     try:
-        open_app(page, f"{restarted.url}/gallery")
+        open_app(page, restarted.url, "gallery")
         _no_exception(page, "the gallery page after a restart")
         main = page.locator(MAIN)
         head = main.get_by_text(re.compile(r"^\d[\d,]* images? · \d+ selected$"))
@@ -178,7 +180,7 @@ def test_images_on_screen_when_the_user_navigated_away_were_kept(
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     try:
-        open_app(page, f"{restarted.url}/story")
+        open_app(page, restarted.url, "story")
         _tell_story(page, KILLED_PREMISE, 6)
         status = page.locator(STREAMING_STATUS)
         status.locator('[data-testid="stImage"]').first.wait_for(state="attached", timeout=30_000)
@@ -225,8 +227,7 @@ def _export_cmd(data: Path, out: Path) -> list[str]:
 
 
 def _export_env() -> dict[str, str]:
-    return {**os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return {**os.environ, "PYTHONPATH": pythonpath()}
 
 
 def _kill_export_mid_write(data: Path, out: Path, min_bytes: int = 2 << 20) -> tuple[int, Path]:
@@ -281,10 +282,11 @@ def test_sigkill_during_an_export_leaves_no_zip_and_a_whole_store(big_store: Pat
     assert not out.exists(), "a half-written ZIP is under the name the user asked for"
     leftovers = sorted(p.name for p in out_dir.iterdir())
     # The only thing a killed export may leave is its own hidden temp file (nothing can
-    # delete it after SIGKILL; see the report): never a file that looks like an export.
+    # delete it after SIGKILL): never a file that looks like an export.
     assert leftovers == [tmp.name], leftovers
     match = TMP_EXPORT.match(tmp.name)
     assert match and int(match.group(1)) == pid, tmp.name
+    partial_size = tmp.stat().st_size
 
     with GalleryStore(big_store) as store:
         assert store.count() == EXPORT_IMAGES
@@ -295,7 +297,8 @@ def test_sigkill_during_an_export_leaves_no_zip_and_a_whole_store(big_store: Pat
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     _assert_valid_export(out)
-    assert tmp.stat().st_size < out.stat().st_size  # the kill landed mid-write
+    assert partial_size < out.stat().st_size  # the kill landed mid-write
+    assert not tmp.exists(), "the next export removes a dead export's partial file"
 
     # Killing a re-export must leave the previous ZIP exactly as it was.
     before = sha256_file(out)

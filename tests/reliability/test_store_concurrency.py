@@ -19,7 +19,7 @@ import pytest
 
 from studio.gallery_store import GalleryStore
 from tests.reliability.checks import check_store
-from tests.reliability.servers import ROOT
+from tests.servers import ROOT, pythonpath
 
 WRITERS = 4
 PER_WRITER = 25
@@ -29,8 +29,7 @@ pytestmark = pytest.mark.slow
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": pythonpath()}
     return subprocess.Popen([sys.executable, "-m", "tests.reliability.store_workers", *args],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
