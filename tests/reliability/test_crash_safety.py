@@ -39,7 +39,7 @@ from tests.servers import (
     studio_env,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]  # drives Chromium
 
 VIEWPORT = {"width": 1400, "height": 1000}
 EXCEPTION = '[data-testid="stException"]'

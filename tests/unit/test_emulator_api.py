@@ -3,7 +3,6 @@ models, image config, modalities, usage, determinism and request logging."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import json
@@ -16,6 +15,7 @@ from studio.catalog import load_catalog
 from studio.emulator import Emulator, Fault
 from studio.emulator.draw import SOFTWARE_TAG
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from tests.async_run import run_async
 
 CATALOG = load_catalog()
 DEFAULT = CATALOG.default_model
@@ -55,7 +55,7 @@ def test_async_generate(client_emu):
             model=SMALL_MODEL, contents="a green balloon", config=SMALL
         )
 
-    r = asyncio.run(go())
+    r = run_async(go())
     assert len(response_images(r)) == 1
     assert r.candidates[0].finish_reason == types.FinishReason.STOP
 
@@ -71,7 +71,7 @@ def test_async_stream(client_emu):
             chunks.append(c)
         return chunks
 
-    chunks = asyncio.run(go())
+    chunks = run_async(go())
     kinds = "".join(part_kinds(c.candidates[0].content.parts) for c in chunks)
     assert kinds.count("I") == 2 and len(chunks) > 4
 

@@ -7,6 +7,7 @@ from google.genai import errors, types
 
 from studio.catalog import load_catalog
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from tests.async_run import run_async
 
 CATALOG = load_catalog()
 THINKING = next(m.id for m in CATALOG.models if m.thinking and "512" in m.image_sizes)
@@ -135,7 +136,6 @@ def test_non_thinking_models_do_not_enforce_signatures():
 
 
 def test_async_chat_with_signatures():
-    import asyncio
 
     client, _ = offline_client()
 
@@ -145,5 +145,5 @@ def test_async_chat_with_signatures():
         await chat.send_message("make it pixel art")
         return await chat.send_message("give the bee a crown")
 
-    r = asyncio.run(go())
+    r = run_async(go())
     assert "gold crown" in r.text and len(response_images(r)) == 1
