@@ -37,4 +37,4 @@ def compare_turns(thread: ChatThread) -> None:
                 if item is None:
                     st.caption("(image deleted from the gallery)")
                 else:
-                    show_image(store.image_bytes(item.id), item.mime)
+                    show_image(store.image_path(item).read_bytes(), item.mime)

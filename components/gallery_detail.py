@@ -51,7 +51,7 @@ def _lineage(item: GalleryItem) -> None:
     chain = [*ancestors, item, *children]
     for column, other in zip(st.columns(min(6, len(chain))), chain[:6], strict=False):
         with column:
-            st.image(store.thumbnail_bytes(other.id), width="stretch")
+            st.image(store.ensure_thumbnail(other).read_bytes(), width="stretch")
             label = "this image" if other.id == item.id else (
                 "parent" if ancestors and other.id == ancestors[-1].id else
                 "child" if other in children else "ancestor")
@@ -72,7 +72,7 @@ def render_detail(item_id: str) -> None:
                      on_click=_close)
         left, right = st.columns([3, 2], gap="large")
         with left:
-            show_image(store.image_bytes(item.id), item.mime)
+            show_image(store.image_path(item).read_bytes(), item.mime)
         with right:
             st.markdown("**Prompt**")
             st.text(item.prompt or "—")
@@ -96,7 +96,7 @@ def render_detail(item_id: str) -> None:
             if tags != item.tags:
                 store.set_tags(item.id, tags)
             a, b = st.columns(2)
-            a.download_button("Download", data=lambda: store.image_bytes(item.id),
+            a.download_button("Download", data=lambda: store.image_path(item).read_bytes(),
                               file_name=f"{slugify(item.prompt)}-{item.id[:8]}.{item.ext}", mime=item.mime,
                               key=f"gallery_download_{item.id}", on_click="ignore",
                               icon=":material/download:", width="stretch")

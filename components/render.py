@@ -88,7 +88,7 @@ def render_stored_parts(parts: Sequence[dict[str, Any]], *,
             if item is None:
                 st.caption("(image deleted from the gallery)")
                 continue
-            show_image(store.image_bytes(item.id), item.mime, max_width=max_width)
+            show_image(store.image_path(item).read_bytes(), item.mime, max_width=max_width)
 
 
 def meta_line(meta: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from studio.engine import (
     OFFLINE,
     KeyChoice,
     NetworkSettings,
+    engine_for,
     live_model_ids,
     make_gemini_client,
     make_offline_client,
@@ -76,10 +77,6 @@ def init_widgets(defaults: dict[str, Any]) -> None:
         st.session_state.setdefault(key, value)
 
 
-def widget(key: str, default: Any = None) -> Any:
-    return st.session_state.get(key, default)
-
-
 def clear_widget(key: str) -> None:
     st.session_state.pop(key, None)
 
@@ -109,11 +106,8 @@ def key_choice() -> KeyChoice:
 
 
 def active_engine() -> str:
-    s = session()
-    choice = key_choice()
-    if s.engine == OFFLINE or choice.source == "none":
-        return OFFLINE
-    return GEMINI
+    """Gemini when a key (or Vertex AI) is configured, unless the user chose offline."""
+    return OFFLINE if session().engine == OFFLINE else engine_for(key_choice())
 
 
 @st.cache_resource(show_spinner=False)

@@ -91,7 +91,7 @@ def render_sections(turn: TurnRecord) -> None:
                 if item is None:
                     st.caption("(image deleted from the gallery)")
                 else:
-                    show_image(store.image_bytes(item.id), item.mime)
+                    show_image(store.image_path(item).read_bytes(), item.mime)
     show_message(turn.message, error_kind=turn.meta.get("error_kind"))
     meta_line(turn.meta)
 
@@ -104,7 +104,7 @@ def render_chat_turn(turn: TurnRecord) -> None:
         for item_id in turn.attachments:
             item = store.get(item_id)
             if item is not None:
-                st.image(store.thumbnail_bytes(item.id), width=120)
+                st.image(store.ensure_thumbnail(item).read_bytes(), width=120)
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
         show_message(turn.message, error_kind=turn.meta.get("error_kind"))

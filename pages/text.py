@@ -67,7 +67,7 @@ if batches:
         with column:
             st.markdown(f"**Variant {index + 1}**")
             for item in variant.items:
-                show_image(state.store().image_bytes(item.id), item.mime)
+                show_image(state.store().image_path(item).read_bytes(), item.mime)
             show_message(variant.result.message,
                          error_kind=variant.result.error.kind if variant.result.error else None)
             meta_line({

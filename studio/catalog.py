@@ -142,8 +142,3 @@ def parse_catalog(data: dict) -> Catalog:
 @lru_cache(maxsize=1)
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     return parse_catalog(json.loads(path.read_text()))
-
-
-def normalize_model_id(raw: str) -> str:
-    """Accept `models/<id>` as the live list returns it."""
-    return raw.removeprefix("models/").strip()

@@ -40,10 +40,6 @@ class TurnRecord:
     def image_ids(self) -> list[str]:
         return [p["item_id"] for p in self.parts if p.get("kind") == "image"]
 
-    @property
-    def failed(self) -> bool:
-        return self.message is not None and not self.image_ids
-
 
 @dataclass
 class Attachment:
