@@ -14,9 +14,9 @@ import sys
 import time
 
 from bench.harness import reset_peak_rss, vm_hwm_kb
-from studio.export_zip import export_zip
-from studio.gallery_schema import GalleryFilter
-from studio.gallery_store import GalleryStore
+from studio.exchange.export_zip import export_zip
+from studio.gallery.records import GalleryFilter
+from studio.gallery.store import GalleryStore
 
 
 def _rss_kb() -> int:

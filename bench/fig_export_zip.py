@@ -20,7 +20,7 @@ from typing import Any
 
 from bench.fill import add_images
 from bench.harness import Config, Row, noise_png, workdir
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 
 FIGURE = "export_zip"
 MAX_RATIO = 1.3

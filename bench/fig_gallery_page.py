@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.apptest import PageError, app_env, open_page, rerun
 from bench.fill import add_images
 from bench.harness import Config, Row, interleaved, workdir
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 
 FIGURE = "gallery_page"
 MAX_RATIO = 1.5

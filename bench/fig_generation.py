@@ -16,11 +16,11 @@ from PIL import Image
 
 from bench.harness import Config, Row, interleaved, noise_png, workdir
 from bench.replay import ReplayTransport, canned_body, make_client
-from studio.catalog import load_catalog
-from studio.engine import OFFLINE
-from studio.gallery_store import GalleryStore
-from studio.generation import GenerationSettings, build_config, generate
-from studio.recording import Origin, record
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import GenerationSettings, build_config, generate
+from studio.gemini.catalog import load_catalog
+from studio.gemini.clients import OFFLINE
+from studio.making.keeping import Origin, record
 
 FIGURE = "generation"
 MAX_ADDED_MS = 30.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from bench.fill import import_rows
 from bench.harness import Config, Row, interleaved, workdir
-from studio.catalog import load_catalog
-from studio.gallery_schema import GalleryFilter
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryFilter
+from studio.gallery.store import GalleryStore
+from studio.gemini.catalog import load_catalog
 
 FIGURE = "store_query"
 PER_PAGE = 48

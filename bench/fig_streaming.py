@@ -12,9 +12,9 @@ import time
 
 from bench.harness import Config, Row, noise_png
 from bench.replay import ChunkClock, first_text_time, make_client, offline_transport
-from studio.catalog import load_catalog
-from studio.generation import GenerationSettings, build_config, generate
-from studio.result import Result, TextPart
+from studio.gemini.calls import GenerationSettings, build_config, generate
+from studio.gemini.catalog import load_catalog
+from studio.gemini.results import Result, TextPart
 
 FIGURE = "streaming"
 MAX_ADDED_MS = 50.0

@@ -11,11 +11,11 @@ from dataclasses import replace
 
 from bench.harness import Config, Row, interleaved, noise_png, workdir
 from bench.replay import make_client, offline_transport
-from studio.batch import make_variants
-from studio.catalog import load_catalog
-from studio.engine import OFFLINE
-from studio.gallery_store import GalleryStore
-from studio.generation import MAX_VARIANTS, GenerationSettings
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import MAX_VARIANTS, GenerationSettings
+from studio.gemini.catalog import load_catalog
+from studio.gemini.clients import OFFLINE
+from studio.making.variants import make_variants
 
 FIGURE = "variants"
 MAX_RATIO = 1.3

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bench.harness import no_fsync, small_png
-from studio.gallery_schema import GalleryItem, NewItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryItem, NewItem
+from studio.gallery.store import GalleryStore
 
 PAGES = ("story", "edit", "recipe", "text")
 PROMPTS = (

@@ -17,7 +17,7 @@ from typing import Any
 import httpx2
 from google import genai
 
-from studio.engine import NetworkSettings
+from studio.gemini.clients import NetworkSettings
 
 USAGE = {"promptTokenCount": 12, "candidatesTokenCount": 1300, "totalTokenCount": 1312}
 

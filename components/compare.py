@@ -6,10 +6,10 @@ import streamlit as st
 
 from components import state
 from components.render import show_image
-from studio.threads import ChatThread
+from studio.making.chat import PageChat
 
 
-def versions(thread: ChatThread) -> dict[str, str]:
+def versions(thread: PageChat) -> dict[str, str]:
     """Label -> gallery item id, for the start image and every turn that made one."""
     out: dict[str, str] = {}
     if thread.start is not None:
@@ -20,7 +20,7 @@ def versions(thread: ChatThread) -> dict[str, str]:
     return out
 
 
-def compare_turns(thread: ChatThread) -> None:
+def compare_turns(thread: PageChat) -> None:
     options = versions(thread)
     labels = list(options)
     if len(labels) < 2:

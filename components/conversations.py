@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.render import plural, safe_markdown
-from studio.threads import ChatThread
+from studio.making.chat import PageChat
 
 
 def _when(iso: str) -> str:
@@ -18,7 +18,7 @@ def _when(iso: str) -> str:
         return iso
 
 
-def current_thread(page: str) -> ChatThread | None:
+def current_thread(page: str) -> PageChat | None:
     """The page's live thread, carried over to the current engine if it changed."""
     thread = state.thread(page)
     if thread is not None:
@@ -27,7 +27,7 @@ def current_thread(page: str) -> ChatThread | None:
 
 
 def resume(page: str, conversation_id: str) -> None:
-    thread = ChatThread.resume(state.store(), conversation_id, state.client(),
+    thread = PageChat.resume(state.store(), conversation_id, state.client(),
                                state.active_engine())
     if thread is None:
         state.notify("error", "That conversation no longer exists.")

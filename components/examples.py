@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from components import state
-from studio.prompts import Example
+from studio.making.prompts import Example
 
 
 def example_buttons(examples: Sequence[Example], *, key: str) -> None:

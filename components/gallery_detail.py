@@ -6,9 +6,9 @@ import streamlit as st
 
 from components import state
 from components.render import safe_markdown, show_image
-from studio.filenames import slugify
-from studio.gallery_schema import GalleryItem
-from studio.threads import ChatThread, attachment_from_item
+from studio.exchange.filenames import slugify
+from studio.gallery.records import GalleryItem
+from studio.making.chat import PageChat, attachment_from_item
 
 # Where "reuse prompt" sends each page's prompt, by widget key.
 PROMPT_WIDGETS = {"story": "story_prompt", "recipe": "recipe_dish", "edit": "edit_start_prompt"}
@@ -22,7 +22,7 @@ def _close() -> None:
 
 def continue_editing(item_id: str) -> None:
     store = state.store()
-    thread = ChatThread(page="edit", client=state.client(), store=store,
+    thread = PageChat(page="edit", client=state.client(), store=store,
                         model=state.settings().model, engine=state.active_engine(),
                         start=attachment_from_item(store, item_id))
     item = store.get(item_id)

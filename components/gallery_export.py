@@ -10,8 +10,8 @@ import streamlit as st
 
 from components import state
 from components.render import plural
-from studio.export_zip import export_zip
-from studio.gallery_schema import GalleryFilter
+from studio.exchange.export_zip import export_zip
+from studio.gallery.records import GalleryFilter
 
 SCOPES = {"filter": "Images matching the filters", "selection": "Selected images",
           "all": "Everything"}

@@ -9,8 +9,8 @@ import streamlit as st
 
 from components import state
 from components.render import safe_markdown
-from studio.gallery_schema import GalleryFilter, GalleryItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryFilter, GalleryItem
+from studio.gallery.store import GalleryStore
 
 COLUMNS = 6
 TABLE_LIMIT = 2000

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
-from studio.result import ImagePart, Part, Result, TextPart, ThoughtPart
+from studio.gemini.results import ImagePart, Part, Result, TextPart, ThoughtPart
 
 _MD_IMAGE = re.compile(r"!\[")
 _MD_LINK = re.compile(r"\]\((?!https?://)[^)]*\)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from studio.engine import GEMINI, OFFLINE
-from studio.generation import MAX_VARIANTS, GenerationSettings
+from studio.gemini.calls import MAX_VARIANTS, GenerationSettings
+from studio.gemini.clients import GEMINI, OFFLINE
 
 _ENGINE_LABELS = {OFFLINE: "Offline emulator", GEMINI: "Gemini API"}
 _KEY_SOURCES = {

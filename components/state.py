@@ -15,9 +15,11 @@ from typing import Any
 import streamlit as st
 from google import genai
 
-from studio.catalog import Catalog, load_catalog
 from studio.emulator import Emulator
-from studio.engine import (
+from studio.gallery.store import GalleryStore, default_data_dir
+from studio.gemini.calls import GenerationSettings
+from studio.gemini.catalog import Catalog, load_catalog
+from studio.gemini.clients import (
     GEMINI,
     OFFLINE,
     KeyChoice,
@@ -28,9 +30,7 @@ from studio.engine import (
     make_offline_client,
     resolve_api_key,
 )
-from studio.gallery_store import GalleryStore, default_data_dir
-from studio.generation import GenerationSettings
-from studio.threads import ChatThread
+from studio.making.chat import PageChat
 
 _KEY = "studio"
 EMULATOR_SECRET = b"image-studio-offline-emulator"
@@ -45,7 +45,7 @@ class StudioSession:
     api_key: str | None = field(default=None, repr=False)
     engine: str | None = None  # None: follow the key (gemini when one is found)
     settings: GenerationSettings | None = None
-    threads: dict[str, ChatThread] = field(default_factory=dict)
+    threads: dict[str, PageChat] = field(default_factory=dict)
     text_batches: list[dict[str, Any]] = field(default_factory=list)
     seen_uploads: set[str] = field(default_factory=set)  # upload ids already turned into starts
     gallery_selection: set[str] = field(default_factory=set)
@@ -188,11 +188,11 @@ def set_settings(value: GenerationSettings) -> None:
     session().settings = value
 
 
-def thread(page: str) -> ChatThread | None:
+def thread(page: str) -> PageChat | None:
     return session().threads.get(page)
 
 
-def set_thread(page: str, value: ChatThread | None) -> None:
+def set_thread(page: str, value: PageChat | None) -> None:
     threads = session().threads
     if value is None:
         threads.pop(page, None)

@@ -17,13 +17,13 @@ from components.render import (
     show_message,
     show_thoughts,
 )
-from studio.generation import GenerationSettings
-from studio.result import Result
-from studio.threads import Attachment, ChatThread, TurnRecord
+from studio.gemini.calls import GenerationSettings
+from studio.gemini.results import Result
+from studio.making.chat import Attachment, PageChat, Turn
 
 
 def run_turn(
-    thread: ChatThread,
+    thread: PageChat,
     instruction: str,
     settings: GenerationSettings,
     *,
@@ -31,7 +31,7 @@ def run_turn(
     prompt: str | None = None,
     attachments: list[Attachment] | None = None,
     inputs: dict[str, Any] | None = None,
-) -> TurnRecord:
+) -> Turn:
     """Send a turn under an st.status that says what is happening as parts arrive."""
     with st.status(label, expanded=True) as status:
         renderer = LiveRenderer(st.container())
@@ -72,7 +72,7 @@ def _pairs(parts: list[dict[str, Any]]) -> list[tuple[list[str], str | None]]:
     return sections
 
 
-def render_sections(turn: TurnRecord) -> None:
+def render_sections(turn: Turn) -> None:
     """A story or recipe: each section's text beside its illustration."""
     store = state.store()
     show_thoughts([p.get("text", "") for p in turn.parts if p.get("kind") == "thought"])
@@ -96,7 +96,7 @@ def render_sections(turn: TurnRecord) -> None:
     meta_line(turn.meta)
 
 
-def render_chat_turn(turn: TurnRecord) -> None:
+def render_chat_turn(turn: Turn) -> None:
     """An edit turn as a chat exchange."""
     store = state.store()
     with st.chat_message("user"):

@@ -8,8 +8,8 @@ from typing import Any
 import streamlit as st
 
 from components import state
-from studio.threads import Attachment, keep_upload
-from studio.uploads import UploadRejected, describe_limits, normalize_upload
+from studio.making.chat import Attachment, keep_upload
+from studio.uploads.normalize import UploadRejected, describe_limits, normalize_upload
 
 # No extension filter on the widgets: Streamlit's own check answers a wrong extension with
 # an exception, and the browser's with a generic note. Every file is read by its bytes

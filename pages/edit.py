@@ -10,8 +10,8 @@ from components.conversations import current_thread, recent_conversations, show_
 from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
 from components.turns import render_chat_turn, run_turn
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
-from studio.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
-from studio.threads import ChatThread, attachment_from_item
+from studio.making.chat import PageChat, attachment_from_item
+from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
 
 PAGE = "edit"
 
@@ -21,9 +21,9 @@ st.caption("Start from a photo, a description or a gallery image, then ask for c
 show_notices()
 
 
-def _new_thread(start_item_id: str | None = None) -> ChatThread:
+def _new_thread(start_item_id: str | None = None) -> PageChat:
     store = state.store()
-    thread = ChatThread(
+    thread = PageChat(
         page=PAGE, client=state.client(), store=store, model=state.settings().model,
         engine=state.active_engine(),
         start=attachment_from_item(store, start_item_id) if start_item_id else None,
@@ -72,7 +72,7 @@ def _start_section() -> None:
                 st.rerun()
 
 
-def _transcript(thread: ChatThread) -> None:
+def _transcript(thread: PageChat) -> None:
     if thread.start is not None:
         with st.chat_message("user", avatar=":material/image:"):
             st.markdown(safe_markdown(thread.title or "Starting image"))

@@ -11,7 +11,7 @@ from components.conversations import show_notices
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
 from components.grid import image_grid, metadata_table
-from studio.gallery_schema import GalleryFilter
+from studio.gallery.records import GalleryFilter
 
 PER_PAGE = 48
 PAGES = {"story": "Story", "edit": "Editing", "recipe": "Recipe", "text": "Text rendering"}

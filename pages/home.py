@@ -6,8 +6,8 @@ import streamlit as st
 
 from components import state
 from components.sidebar import engine_badge
-from studio.engine import OFFLINE
-from studio.prompts import RECIPE_EXAMPLES, STORY_EXAMPLES, TEXT_EXAMPLES, Example
+from studio.gemini.clients import OFFLINE
+from studio.making.prompts import RECIPE_EXAMPLES, STORY_EXAMPLES, TEXT_EXAMPLES, Example
 
 CARDS = (
     ("pages/story.py", ":material/auto_stories:", "Story",

@@ -12,9 +12,9 @@ from components.conversations import current_thread, recent_conversations, show_
 from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
-from studio.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
-from studio.recipe_table import ingredient_rows, without_table
-from studio.threads import ChatThread
+from studio.making.chat import PageChat
+from studio.making.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
+from studio.making.recipe_table import ingredient_rows, without_table
 
 PAGE = "recipe"
 
@@ -46,7 +46,7 @@ with st.container(border=True):
 
 if generate and required(dish, "Name a dish first."):
     settings = state.settings()
-    thread = ChatThread(page=PAGE, client=state.client(), store=state.store(),
+    thread = PageChat(page=PAGE, client=state.client(), store=state.store(),
                         model=settings.model, engine=state.active_engine())
     state.set_thread(PAGE, thread)
     run_turn(thread, dish.strip(), settings,

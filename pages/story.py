@@ -10,8 +10,8 @@ from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
 from components.uploader import image_uploader, prepare_uploads
-from studio.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
-from studio.threads import ChatThread
+from studio.making.chat import PageChat
+from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
 PAGE = "story"
 
@@ -37,7 +37,7 @@ with st.container(border=True):
 settings = state.settings()
 if generate and required(premise, "Say what the story is about first."):
     attachments = prepare_uploads(refs or [], page=PAGE)
-    thread = ChatThread(page=PAGE, client=state.client(), store=state.store(),
+    thread = PageChat(page=PAGE, client=state.client(), store=state.store(),
                         model=settings.model, engine=state.active_engine())
     state.set_thread(PAGE, thread)
     run_turn(thread, premise.strip(), settings,

@@ -8,8 +8,8 @@ from components import state
 from components.conversations import show_notices
 from components.examples import example_buttons
 from components.render import meta_line, required, show_image, show_message
-from studio.batch import make_variants
-from studio.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
+from studio.making.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
+from studio.making.variants import make_variants
 
 PAGE = "text"
 

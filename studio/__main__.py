@@ -1,9 +1,9 @@
-"""`python -m studio ...`: see studio/cli.py."""
+"""`python -m studio ...`: see studio/exchange/cli.py."""
 
 from __future__ import annotations
 
 import sys
 
-from studio.cli import main
+from studio.exchange.cli import main
 
 sys.exit(main())

@@ -19,7 +19,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..catalog import Catalog, ModelInfo, load_catalog
+from studio.gemini.catalog import Catalog, ModelInfo, load_catalog
+
 from .faults import AttemptCounter, Fault, FaultQueue, parse_directives
 from .intents import PlannedPart, Settings, plan_answer, read_conversation
 from .responses import (

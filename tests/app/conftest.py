@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -5,8 +5,8 @@ import io
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from studio.gallery_schema import GalleryFilter
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryFilter
+from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
 
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from studio.catalog import load_catalog
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
+from studio.gemini.catalog import load_catalog
 from tests.app.conftest import assert_clean
 
 THINKING_MODEL = next(m.id for m in load_catalog().models if m.thinking)

@@ -4,8 +4,8 @@ import io
 
 from PIL import Image
 
-from studio.gallery_schema import NewItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import NewItem
+from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
 
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from studio.emulator.testing import running_server
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
 
 

@@ -8,8 +8,8 @@ import io
 import streamlit as st
 from PIL import Image
 
-from studio.catalog import load_catalog
-from studio.gallery_schema import GalleryFilter
+from studio.gallery.records import GalleryFilter
+from studio.gemini.catalog import load_catalog
 from tests.app.conftest import assert_clean
 
 THINKING_MODEL = next(m.id for m in load_catalog().models if m.thinking)

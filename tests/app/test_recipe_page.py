@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.gallery_schema import GalleryFilter
+from studio.gallery.records import GalleryFilter
 from tests.app.conftest import assert_clean
 
 

@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from studio.emulator.testing import running_server
-from studio.export_zip import export_zip
-from studio.gallery_store import GalleryStore
+from studio.exchange.export_zip import export_zip
+from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
 
 CANARY = "AIzaSyCANARY-do-not-leak-0123456789abcd"

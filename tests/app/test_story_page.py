@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from studio.gallery_schema import GalleryFilter
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryFilter
+from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
 
 
@@ -56,7 +56,7 @@ def test_a_refused_prompt_shows_the_reason_and_the_page_still_works(open_page, g
 
 
 def test_thoughts_are_shown_collapsed_when_the_model_sends_them(open_page):
-    from studio.catalog import load_catalog
+    from studio.gemini.catalog import load_catalog
 
     thinking = next(m.id for m in load_catalog().models if m.thinking)
     at = open_page("story")

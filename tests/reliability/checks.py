@@ -7,9 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.content_files import TMP_PREFIX
-from studio.gallery_schema import GalleryFilter, GalleryItem, blob_relpath
-from studio.gallery_store import GalleryStore
+from studio.gallery.files import TMP_PREFIX
+from studio.gallery.records import GalleryFilter, GalleryItem, blob_relpath
+from studio.gallery.store import GalleryStore
 
 
 def sha256_file(path: Path) -> str:

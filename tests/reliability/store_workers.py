@@ -19,9 +19,9 @@ from pathlib import Path
 from google.genai import types
 from PIL import Image
 
-from studio.conversation_store import Conversation
-from studio.gallery_schema import GalleryFilter, NewItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.conversations import Conversation
+from studio.gallery.records import GalleryFilter, NewItem
+from studio.gallery.store import GalleryStore
 
 SHARED_EVERY = 5  # every 5th image is byte-identical in all writers: same file, same moment
 

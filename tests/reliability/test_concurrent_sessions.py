@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from studio.emulator.testing import free_port
-from studio.gallery_schema import GalleryFilter, GalleryItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import GalleryFilter, GalleryItem
+from studio.gallery.store import GalleryStore
 from tests.reliability.checks import check_store
 from tests.servers import (
     IDLE,

@@ -24,8 +24,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from studio.gallery_schema import NewItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import NewItem
+from studio.gallery.store import GalleryStore
 from tests.reliability.checks import check_store, sha256_file
 from tests.servers import (
     IDLE,

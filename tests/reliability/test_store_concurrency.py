@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 from tests.reliability.checks import check_store
 from tests.servers import ROOT, pythonpath
 

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from studio.catalog import CATALOG_PATH, load_catalog
+from studio.gemini.catalog import CATALOG_PATH, load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 

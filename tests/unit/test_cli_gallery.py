@@ -9,8 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from studio.cli import main
-from studio.gallery_store import GalleryStore
+from studio.exchange.cli import main
+from studio.gallery.store import GalleryStore
 
 try:  # the sample gallery is shared with the export tests
     from test_export_zip import populate

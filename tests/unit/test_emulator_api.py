@@ -11,10 +11,10 @@ import pytest
 from google.genai import errors, types
 from PIL import Image
 
-from studio.catalog import load_catalog
 from studio.emulator import Emulator, Fault
 from studio.emulator.draw import SOFTWARE_TAG
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from studio.gemini.catalog import load_catalog
 from tests.async_run import run_async
 
 CATALOG = load_catalog()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from google.genai import errors, types
 
-from studio.catalog import load_catalog
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from studio.gemini.catalog import load_catalog
 from tests.async_run import run_async
 
 CATALOG = load_catalog()

@@ -9,8 +9,8 @@ import pytest
 from google.genai import types
 from PIL import Image, ImageChops, ImageFilter, ImageFont, ImageStat
 
-from studio.catalog import load_catalog
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from studio.gemini.catalog import load_catalog
 
 CATALOG = load_catalog()
 MODEL = next(m.id for m in CATALOG.models if "512" in m.image_sizes)

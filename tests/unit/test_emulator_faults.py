@@ -10,9 +10,9 @@ import httpx2
 import pytest
 from google.genai import errors, types
 
-from studio.catalog import load_catalog
 from studio.emulator import FAULT_KINDS, Emulator, Fault
 from studio.emulator.testing import offline_client, part_kinds, response_images
+from studio.gemini.catalog import load_catalog
 
 CATALOG = load_catalog()
 MODEL = next(m.id for m in CATALOG.models if "512" in m.image_sizes)

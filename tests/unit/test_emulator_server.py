@@ -10,8 +10,8 @@ import pytest
 from google import genai
 from google.genai import errors, types
 
-from studio.catalog import load_catalog
 from studio.emulator.testing import free_port, part_kinds, response_images, running_server
+from studio.gemini.catalog import load_catalog
 
 CATALOG = load_catalog()
 MODEL = next(m.id for m in CATALOG.models if m.thinking and "512" in m.image_sizes)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.engine import (
+from studio.gemini.clients import (
     GEMINI,
     OFFLINE,
     RETRY_STATUS_CODES,

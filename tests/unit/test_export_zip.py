@@ -15,12 +15,12 @@ import pytest
 from google.genai import types
 from PIL import Image
 
-from studio.conversation_store import Conversation
-from studio.export_html import render_text
-from studio.export_zip import export_zip
-from studio.filenames import slugify
-from studio.gallery_schema import ITEM_FIELDS, GalleryFilter, GalleryItem, NewItem
-from studio.gallery_store import GalleryStore
+from studio.exchange.export_html import render_text
+from studio.exchange.export_zip import export_zip
+from studio.exchange.filenames import slugify
+from studio.gallery.conversations import Conversation
+from studio.gallery.records import ITEM_FIELDS, GalleryFilter, GalleryItem, NewItem
+from studio.gallery.store import GalleryStore
 
 EVIL = '<script>alert(1)</script> "><img src=x onerror=alert(2)> **bold** [x](javascript:1)'
 
@@ -207,7 +207,7 @@ def test_export_by_ids_and_filter(tmp_path: Path) -> None:
 
 
 def test_failed_export_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import studio.export_zip as ez
+    import studio.exchange.export_zip as ez
 
     with GalleryStore(tmp_path / "data") as store:
         populate(store)
@@ -232,8 +232,8 @@ def test_a_dead_exports_partial_zip_is_cleaned_up_by_the_next_export(tmp_path):
     import subprocess
     import sys
 
-    from studio.export_zip import export_zip
-    from studio.gallery_store import GalleryStore
+    from studio.exchange.export_zip import export_zip
+    from studio.gallery.store import GalleryStore
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()

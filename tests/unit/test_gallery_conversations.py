@@ -12,8 +12,8 @@ import pytest
 from google.genai import types
 from PIL import Image
 
-from studio.conversation_store import Conversation, history_from_json, history_to_json
-from studio.gallery_store import GalleryStore
+from studio.gallery.conversations import Conversation, history_from_json, history_to_json
+from studio.gallery.store import GalleryStore
 
 SIGNATURE = bytes(range(256)) + b"\x00\xff" * 17  # every byte value, as Gemini's are opaque
 
@@ -105,7 +105,7 @@ def test_upsert_list_delete(store: GalleryStore) -> None:
 
 
 def test_purge_keeps_blobs_used_by_conversations(store: GalleryStore) -> None:
-    from studio.gallery_schema import NewItem
+    from studio.gallery.records import NewItem
 
     image = png((1, 2, 3))
     item = store.add_image(image, "image/jpeg", NewItem(page="edit"))  # sniffed as PNG

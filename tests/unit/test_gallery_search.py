@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from studio import gallery_query
-from studio.gallery_query import filtered_items, fts_phrase, use_text_index, where_clause
-from studio.gallery_schema import ITEM_FIELDS, MIGRATIONS, GalleryFilter, GalleryItem, item_to_row
-from studio.gallery_store import GalleryStore
-from studio.sqlite_pool import SQLitePool
+from studio.gallery import search as gallery_query
+from studio.gallery.records import ITEM_FIELDS, MIGRATIONS, GalleryFilter, GalleryItem, item_to_row
+from studio.gallery.search import filtered_items, fts_phrase, use_text_index, where_clause
+from studio.gallery.sqlite_pool import SQLitePool
+from studio.gallery.store import GalleryStore
 
 SPECIAL = 'say "quoted" (x) * OR -y NEAR(a b) prompt:turtle ^tur 100% snake_case back\\slash'
 CORPUS = [

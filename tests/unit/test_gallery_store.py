@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, UnidentifiedImageError
 
-from studio.gallery_schema import GalleryFilter, GalleryItem, NewItem, sanitize_settings
-from studio.gallery_store import GalleryStore, default_data_dir
-from studio.png_meta import add_text_chunks
+from studio.gallery.png_meta import add_text_chunks
+from studio.gallery.records import GalleryFilter, GalleryItem, NewItem, sanitize_settings
+from studio.gallery.store import GalleryStore, default_data_dir
 
 
 def make_png(seed: int = 0, size: tuple[int, int] = (64, 48), mode: str = "RGB") -> bytes:
@@ -323,8 +323,8 @@ def test_query_page_fast_at_10k(store: GalleryStore) -> None:
 _KILL_WRITER = """
 import io, sys
 from PIL import Image
-from studio.gallery_schema import NewItem
-from studio.gallery_store import GalleryStore
+from studio.gallery.records import NewItem
+from studio.gallery.store import GalleryStore
 store = GalleryStore(sys.argv[1])
 for i in range(100000):
     im = Image.new("RGB", (400, 300), (i % 256, (i // 256) % 256, 7))

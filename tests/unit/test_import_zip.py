@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from studio.export_zip import export_zip
-from studio.gallery_schema import GalleryFilter
-from studio.gallery_store import GalleryStore
-from studio.import_zip import ImportLimits, ZipRejected, import_zip
+from studio.exchange.export_zip import export_zip
+from studio.exchange.import_zip import ImportLimits, ZipRejected, import_zip
+from studio.gallery.records import GalleryFilter
+from studio.gallery.store import GalleryStore
 
 try:  # the sample gallery is shared with the export tests
     from test_export_zip import populate

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.prompts import TextBrief, recipe_prompt, story_prompt, text_prompt
+from studio.making.prompts import TextBrief, recipe_prompt, story_prompt, text_prompt
 
 
 def test_story_prompt_asks_for_scenes_images_and_consistency() -> None:

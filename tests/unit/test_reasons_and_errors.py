@@ -5,8 +5,8 @@ import pytest
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from studio.errors import classify, redact
-from studio.reasons import BLOCK_MESSAGES, FINISH_MESSAGES, finish_message
+from studio.gemini.errors import classify, redact
+from studio.gemini.reasons import BLOCK_MESSAGES, FINISH_MESSAGES, finish_message
 
 
 @pytest.mark.parametrize("reason", [r.value for r in types.FinishReason

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.recipe_table import ingredient_rows, without_table
+from studio.making.recipe_table import ingredient_rows, without_table
 
 
 def test_markdown_table_becomes_rows_keyed_by_header() -> None:

@@ -5,7 +5,13 @@ import io
 from google.genai import types
 from PIL import Image
 
-from studio.result import ImagePart, ResultBuilder, TextPart, ThoughtPart, result_from_response
+from studio.gemini.results import (
+    ImagePart,
+    ResultBuilder,
+    TextPart,
+    ThoughtPart,
+    result_from_response,
+)
 
 
 def _png(size=(30, 20)) -> bytes:

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from studio.emulator.testing import offline_client
-from studio.gallery_store import GalleryStore
-from studio.generation import GenerationSettings
-from studio.threads import INTERRUPTED, ChatThread
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import GenerationSettings
+from studio.making.chat import INTERRUPTED, PageChat
 
 
 class ScriptStopped(BaseException):
@@ -15,15 +15,15 @@ class ScriptStopped(BaseException):
 
 
 @pytest.fixture
-def thread(tmp_path: Path) -> ChatThread:
+def thread(tmp_path: Path) -> PageChat:
     client, _ = offline_client()
     store = GalleryStore(tmp_path / "data")
     settings = GenerationSettings(model="any-image-model")
-    return ChatThread(page="story", client=client, store=store, model=settings.model,
+    return PageChat(page="story", client=client, store=store, model=settings.model,
                       engine="offline")
 
 
-def test_images_already_shown_are_kept_when_the_run_is_stopped(thread: ChatThread):
+def test_images_already_shown_are_kept_when_the_run_is_stopped(thread: PageChat):
     settings = GenerationSettings(model=thread.model)
     shown: list[int] = []
 
@@ -44,7 +44,7 @@ def test_images_already_shown_are_kept_when_the_run_is_stopped(thread: ChatThrea
     assert result.ok and turn.image_ids
 
 
-def test_usage_is_filled_in_for_images_saved_while_streaming(thread: ChatThread):
+def test_usage_is_filled_in_for_images_saved_while_streaming(thread: PageChat):
     settings = GenerationSettings(model=thread.model)
     turn, result = thread.send("a fox", settings, prompt="Tell a story in 2 scenes about a fox",
                                on_update=lambda r: None)

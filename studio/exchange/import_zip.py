@@ -21,10 +21,10 @@ from typing import Any
 
 from google.genai import types
 
-from studio.content_files import DigestMismatch, SizeLimitExceeded, ingest_stream
-from studio.conversation_store import blob_refs, iter_inline
-from studio.export_zip import FORMAT, VERSION
-from studio.gallery_schema import (
+from studio.exchange.export_zip import FORMAT, VERSION
+from studio.gallery.conversations import blob_refs, iter_inline
+from studio.gallery.files import DigestMismatch, SizeLimitExceeded, ingest_stream
+from studio.gallery.records import (
     ID_RE,
     MIME_EXT,
     SHA_RE,
@@ -33,7 +33,7 @@ from studio.gallery_schema import (
     clean_tags,
     sanitize_settings,
 )
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 
 MiB = 1 << 20
 GiB = 1 << 30

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from google.genai import types
 
-from studio.gallery_schema import now_iso, sanitize_settings
+from studio.gallery.records import now_iso, sanitize_settings
 
 
 class BlobStore(Protocol):

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 from google import genai
 from google.genai import chats, types
 
-from studio.catalog import Catalog, load_catalog
-from studio.errors import classify
-from studio.result import Result, ResultBuilder
+from studio.gemini.catalog import Catalog, load_catalog
+from studio.gemini.errors import classify
+from studio.gemini.results import Result, ResultBuilder
 
 MAX_VARIANTS = 4
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.catalog import load_catalog
-from studio.gallery_schema import GalleryItem, NewItem
-from studio.gallery_store import GalleryStore
-from studio.generation import GenerationSettings
-from studio.result import ImagePart, Result, TextPart
+from studio.gallery.records import GalleryItem, NewItem
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import GenerationSettings
+from studio.gemini.catalog import load_catalog
+from studio.gemini.results import ImagePart, Result, TextPart
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def outcome(result: Result, settings: GenerationSettings) -> dict[str, Any]:
     }
 
 
-class Recorder:
+class Keeper:
     """Keeps each image the moment it arrives, so a stream cut off by a rerun, a stop or a
     killed server loses nothing already shown; `finish` adds usage once the answer ends."""
 
@@ -114,4 +114,4 @@ def record(
     store: GalleryStore, result: Result, settings: GenerationSettings, origin: Origin
 ) -> list[GalleryItem]:
     """Save every image of a finished `result` (even of a broken stream) with its context."""
-    return Recorder(store, settings, origin).finish(result)
+    return Keeper(store, settings, origin).finish(result)

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from studio.reasons import finish_message
+from studio.gemini.reasons import finish_message
 
 if TYPE_CHECKING:
     from google.genai import types
 
-    from studio.errors import StudioError
+    from studio.gemini.errors import StudioError
 
 
 @dataclass(frozen=True)

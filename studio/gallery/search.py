@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from studio.gallery_schema import ITEM_FIELDS, GalleryFilter, to_iso
+from studio.gallery.records import ITEM_FIELDS, GalleryFilter, to_iso
 
 ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
 SELECT_ITEMS = f"SELECT {ITEM_COLUMNS} FROM items"

@@ -26,11 +26,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studio.content_files import pid_alive
-from studio.conversation_store import blob_refs
-from studio.export_html import ExportEntry, StoryPage, write_index, write_story
-from studio.filenames import image_name, short_id, slugify
-from studio.gallery_schema import (
+from studio.exchange.export_html import ExportEntry, StoryPage, write_index, write_story
+from studio.exchange.filenames import image_name, short_id, slugify
+from studio.gallery.conversations import blob_refs
+from studio.gallery.files import pid_alive
+from studio.gallery.records import (
     ITEM_FIELDS,
     MIME_EXT,
     GalleryFilter,
@@ -38,7 +38,7 @@ from studio.gallery_schema import (
     now_iso,
     sanitize_settings,
 )
-from studio.gallery_store import GalleryStore
+from studio.gallery.store import GalleryStore
 
 FORMAT = "image-studio-export"
 VERSION = 1

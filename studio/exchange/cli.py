@@ -13,10 +13,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from studio.export_zip import export_zip
-from studio.gallery_schema import GalleryFilter, to_iso
-from studio.gallery_store import GalleryStore, default_data_dir
-from studio.import_zip import ZipRejected, import_zip
+from studio.exchange.export_zip import export_zip
+from studio.exchange.import_zip import ZipRejected, import_zip
+from studio.gallery.records import GalleryFilter, to_iso
+from studio.gallery.store import GalleryStore, default_data_dir
 
 EXIT_REFUSED = 2
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from studio.gallery_schema import GalleryItem
+from studio.gallery.records import GalleryItem
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 

@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studio import conversation_store as convs
-from studio.content_files import cleanup_tmp, sha256_hex, write_atomic
-from studio.conversation_store import Conversation, ConversationSummary
-from studio.gallery_query import ITEM_COLUMNS, ORDERS, SELECT_ITEMS, filtered_items
-from studio.gallery_schema import (
+import studio.gallery.conversations as convs
+from studio.gallery.conversations import Conversation, ConversationSummary
+from studio.gallery.files import cleanup_tmp, sha256_hex, write_atomic
+from studio.gallery.png_meta import add_text_chunks, png_size
+from studio.gallery.records import (
     ITEM_FIELDS,
     MIGRATIONS,
     MIME_EXT,
@@ -37,9 +37,9 @@ from studio.gallery_schema import (
     now_iso,
     sanitize_settings,
 )
-from studio.png_meta import add_text_chunks, png_size
-from studio.sqlite_pool import SQLitePool
-from studio.thumbnails import make_thumbnail, sniff
+from studio.gallery.search import ITEM_COLUMNS, ORDERS, SELECT_ITEMS, filtered_items
+from studio.gallery.sqlite_pool import SQLitePool
+from studio.gallery.thumbnails import make_thumbnail, sniff
 
 SOFTWARE = "Image Studio"
 _MIME_ALIASES = {"image/jpg": "image/jpeg", "image/x-png": "image/png"}

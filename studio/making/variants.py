@@ -10,11 +10,11 @@ from typing import Any
 from google import genai
 from google.genai import types
 
-from studio.gallery_schema import GalleryItem
-from studio.gallery_store import GalleryStore
-from studio.generation import GenerationSettings, build_config, generate, run_variants
-from studio.recording import Origin, record
-from studio.result import Result
+from studio.gallery.records import GalleryItem
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import GenerationSettings, build_config, generate, run_variants
+from studio.gemini.results import Result
+from studio.making.keeping import Origin, record
 
 
 @dataclass

@@ -14,19 +14,19 @@ from typing import Any
 from google import genai
 from google.genai import types
 
-from studio.conversation_store import Conversation
-from studio.gallery_schema import GalleryItem, NewItem
-from studio.gallery_store import GalleryStore
-from studio.generation import GenerationSettings, OnUpdate, build_config, send_in_chat
-from studio.recording import Origin, Recorder, estimated_cost
-from studio.result import ImagePart, Result, TextPart, ThoughtPart
+from studio.gallery.conversations import Conversation
+from studio.gallery.records import GalleryItem, NewItem
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import GenerationSettings, OnUpdate, build_config, send_in_chat
+from studio.gemini.results import ImagePart, Result, TextPart, ThoughtPart
+from studio.making.keeping import Keeper, Origin, estimated_cost
 
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
                "What arrived is kept; send the message again to continue.")
 
 
 @dataclass
-class TurnRecord:
+class Turn:
     """One exchange as the page shows it; images are gallery item ids."""
 
     instruction: str
@@ -53,7 +53,7 @@ class Attachment:
         return types.Part.from_bytes(data=self.data, mime_type=self.mime)
 
 
-class ChatThread:
+class PageChat:
     """One conversation of one page."""
 
     def __init__(
@@ -67,7 +67,7 @@ class ChatThread:
         conversation_id: str | None = None,
         title: str = "",
         history: list[types.Content] | None = None,
-        turns: list[TurnRecord] | None = None,
+        turns: list[Turn] | None = None,
         start: Attachment | None = None,
     ) -> None:
         self.page = page
@@ -76,7 +76,7 @@ class ChatThread:
         self.store = store
         self.engine = engine
         self.model = model
-        self.turns: list[TurnRecord] = turns or []
+        self.turns: list[Turn] = turns or []
         self.start = start  # the image an edit conversation starts from, if any
         self.client = client  # held so the Chat's client is never garbage-collected
         self.chat = client.chats.create(model=model, history=list(history or []))
@@ -104,7 +104,7 @@ class ChatThread:
         secrets: tuple[str | None, ...] = (),
         system_instruction: str | None = None,
         inputs: dict[str, Any] | None = None,
-    ) -> tuple[TurnRecord, Result]:
+    ) -> tuple[Turn, Result]:
         """Send one message; the answer streams to `on_update` and is saved as it ends.
         `inputs` are the page's form values, kept so "reuse prompt" can refill them."""
         attachments = list(attachments or [])
@@ -119,7 +119,7 @@ class ChatThread:
                         conversation_id=self.id, turn=len(self.turns),
                         parent_id=self.last_image_id(),
                         extra={"inputs": inputs} if inputs else {})
-        recorder = Recorder(self.store, settings, origin)
+        recorder = Keeper(self.store, settings, origin)
         seen: list[Result] = []
 
         def arrived(partial: Result) -> None:
@@ -145,8 +145,8 @@ class ChatThread:
 
     def _append_turn(self, instruction: str, result: Result, items: list[GalleryItem],
                      settings: GenerationSettings, attachments: list[str],
-                     *, message: str | None) -> TurnRecord:
-        turn = TurnRecord(
+                     *, message: str | None) -> Turn:
+        turn = Turn(
             instruction=instruction,
             parts=_transcript_parts(result, [i.id for i in items]),
             message=message,
@@ -208,7 +208,7 @@ class ChatThread:
 
     @classmethod
     def resume(cls, store: GalleryStore, conversation_id: str, client: genai.Client,
-               engine: str) -> ChatThread | None:
+               engine: str) -> PageChat | None:
         """Rebuild a saved conversation; the next turn continues it."""
         conv = store.load_conversation(conversation_id)
         if conv is None:
@@ -223,7 +223,7 @@ class ChatThread:
             conversation_id=conv.id,
             title=conv.title,
             history=conv.history,
-            turns=[TurnRecord(**t) for t in conv.transcript],
+            turns=[Turn(**t) for t in conv.transcript],
             start=attachment_from_item(store, start_id) if start_id else None,
         )
 

@@ -1,0 +1,1 @@
+"""The gallery: records, the store (items, blobs, conversations), search, thumbnails, PNG metadata."""

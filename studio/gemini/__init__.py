@@ -1,0 +1,1 @@
+"""Talking to Gemini: clients (Gemini or offline), requests, calls, results, messages, catalog."""

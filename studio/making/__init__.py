@@ -1,0 +1,1 @@
+"""Making things on the pages: prompts, chats and their turns, variants, keeping answers."""

@@ -1,0 +1,1 @@
+"""Uploads: user images checked and normalized before they reach the model."""
