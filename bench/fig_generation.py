@@ -1,7 +1,7 @@
 """Figure 1: what the app adds around one 1024x1024 image.
 
 App path: build_config -> generate (SDK over a replaying transport answering a canned
-~1.5 MB PNG) -> Result -> record() into a gallery store (PNG metadata, thumbnail, files,
+~1.5 MB PNG) -> Result -> keep_answer() into a gallery store (PNG metadata, thumbnail, files,
 row). Baseline: a bare client.models.generate_content on the same transport, then the
 image decoded with Pillow.
 """
@@ -16,11 +16,16 @@ from PIL import Image
 
 from bench.harness import Config, Row, interleaved, noise_png, workdir
 from bench.replay import ReplayTransport, canned_body, make_client
-from studio.gallery.store import GalleryStore
-from studio.gemini.calls import GenerationSettings, build_config, generate
-from studio.gemini.catalog import load_catalog
-from studio.gemini.clients import OFFLINE
-from studio.making.keeping import Origin, record
+from studio import (
+    OFFLINE,
+    GalleryStore,
+    GenerationSettings,
+    Origin,
+    build_config,
+    generate,
+    keep_answer,
+    load_catalog,
+)
 
 FIGURE = "generation"
 MAX_ADDED_MS = 30.0
@@ -28,13 +33,15 @@ MAX_RATIO = 1.5
 
 
 def run(cfg: Config) -> list[Row]:
-    model = load_catalog().default_model
+    catalog = load_catalog()
+    model = catalog.default_model
+    info = catalog.get(model)
     png = noise_png(1024, 1024)
     transport = ReplayTransport(canned_body(model, png, "A turtle reading under a lamp."))
     client = make_client(transport)
     settings = GenerationSettings(model=model, seed=7)
     counter = itertools.count()
-    bare_config = build_config(settings)
+    bare_config = build_config(settings, info)
 
     def bare() -> None:
         response = client.models.generate_content(model=model, contents="a turtle",
@@ -48,11 +55,10 @@ def run(cfg: Config) -> list[Row]:
         def app() -> None:
             n = next(counter)  # a new prompt each time: new bytes, so a new thumbnail too
             prompt = f"a turtle reading under a lamp #{n}"
-            result = generate(client, model, [prompt], build_config(settings),
-                              timeout_s=settings.timeout_s)
+            result = generate(client, settings, info, [prompt], build_config(settings, info))
             assert result.images, result.message
-            items = record(store, result, settings, Origin(page="text", prompt=prompt,
-                                                           engine=OFFLINE))
+            items = keep_answer(store, result, settings, Origin(page="text", prompt=prompt,
+                                                                engine=OFFLINE))
             assert len(items) == 1
 
         timings = interleaved({"bare": bare, "app": app},

@@ -12,9 +12,7 @@ import time
 
 from bench.harness import Config, Row, noise_png
 from bench.replay import ChunkClock, first_text_time, make_client, offline_transport
-from studio.gemini.calls import GenerationSettings, build_config, generate
-from studio.gemini.catalog import load_catalog
-from studio.gemini.results import Result, TextPart
+from studio import GenerationSettings, Result, TextPart, build_config, generate, load_catalog
 
 FIGURE = "streaming"
 MAX_ADDED_MS = 50.0
@@ -29,7 +27,9 @@ def run(cfg: Config) -> list[Row]:
     )
     clock = ChunkClock(inner)
     client = make_client(clock)
-    config = build_config(GenerationSettings(model=model, seed=3))
+    settings = GenerationSettings(model=model, seed=3)
+    info = load_catalog().get(model)
+    config = build_config(settings, info)
     gaps: list[float] = []
     firsts: list[float] = []
     repeats = cfg.pick(9, 2)
@@ -42,8 +42,8 @@ def run(cfg: Config) -> list[Row]:
                 seen.append(time.perf_counter())
 
         started = time.perf_counter()
-        result = generate(client, model, [f"Tell a short story about a turtle #{i}"], config,
-                          stream=True, on_update=on_update)
+        result = generate(client, settings, info, [f"Tell a short story about a turtle #{i}"],
+                          config, stream=True, on_update=on_update)
         sent = first_text_time(clock.chunks)
         if result.error is not None or not seen or sent is None:
             raise RuntimeError(f"stream gave no text: {result.message}")

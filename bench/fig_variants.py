@@ -11,11 +11,14 @@ from dataclasses import replace
 
 from bench.harness import Config, Row, interleaved, noise_png, workdir
 from bench.replay import make_client, offline_transport
-from studio.gallery.store import GalleryStore
-from studio.gemini.calls import MAX_VARIANTS, GenerationSettings
-from studio.gemini.catalog import load_catalog
-from studio.gemini.clients import OFFLINE
-from studio.making.variants import make_variants
+from studio import (
+    MAX_VARIANTS,
+    OFFLINE,
+    GalleryStore,
+    GenerationSettings,
+    load_catalog,
+    make_variants,
+)
 
 FIGURE = "variants"
 MAX_RATIO = 1.3
@@ -35,7 +38,8 @@ def run(cfg: Config) -> list[Row]:
 
         def batch(settings: GenerationSettings) -> None:
             prompt = f"a turtle reading under a lamp #{next(counter)}"
-            made = make_variants(client, store, prompt, settings, page="text", engine=OFFLINE)
+            made = make_variants(client, store, load_catalog(), prompt, settings, page="text",
+                                 engine=OFFLINE)
             assert all(v.items for v in made.variants), [v.result.message for v in made.variants]
             assert len(made.variants) == settings.variants
 

@@ -8,7 +8,6 @@ import streamlit as st
 
 from components import state
 from components.render import plural, safe_markdown
-from studio.making.chat import PageChat
 
 
 def _when(iso: str) -> str:
@@ -18,26 +17,10 @@ def _when(iso: str) -> str:
         return iso
 
 
-def current_thread(page: str) -> PageChat | None:
-    """The page's live thread, carried over to the current engine if it changed."""
-    thread = state.thread(page)
-    if thread is not None:
-        thread.rebind(state.client(), state.active_engine())
-    return thread
-
-
-def resume(page: str, conversation_id: str) -> None:
-    thread = PageChat.resume(state.store(), conversation_id, state.client(),
-                               state.active_engine())
-    if thread is None:
-        state.notify("error", "That conversation no longer exists.")
-    state.set_thread(page, thread)
-
-
 def recent_conversations(page: str, *, label: str = "Recent conversations") -> None:
     """A compact list of saved conversations with a Resume button each."""
     summaries = state.store().list_conversations(page=page, limit=8)
-    active = state.thread(page)
+    active = state.current_chat(page)
     summaries = [c for c in summaries if active is None or c.id != active.id]
     if not summaries:
         return
@@ -47,7 +30,7 @@ def recent_conversations(page: str, *, label: str = "Recent conversations") -> N
             left.markdown(f"**{safe_markdown(conv.title) or 'Untitled'}**  \n"
                           f"{_when(conv.updated_at)} · {plural(conv.turns, 'turn')} · {conv.model}")
             right.button("Resume", key=f"resume_{page}_{conv.id}", icon=":material/play_arrow:",
-                         on_click=resume, args=(page, conv.id))
+                         on_click=state.resume_chat, args=(page, conv.id))
 
 
 def show_notices() -> None:

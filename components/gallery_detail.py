@@ -8,7 +8,6 @@ from components import state
 from components.render import safe_markdown, show_image
 from studio.exchange.filenames import slugify
 from studio.gallery.records import GalleryItem
-from studio.making.chat import PageChat, attachment_from_item
 
 # Where "reuse prompt" sends each page's prompt, by widget key.
 PROMPT_WIDGETS = {"story": "story_prompt", "recipe": "recipe_dish", "edit": "edit_start_prompt"}
@@ -17,18 +16,14 @@ PAGE_FILES = {"story": "pages/story.py", "recipe": "pages/recipe.py", "edit": "p
 
 
 def _close() -> None:
-    state.session().gallery_detail = None
+    state.open_detail(None)
 
 
 def continue_editing(item_id: str) -> None:
-    store = state.store()
-    thread = PageChat(page="edit", client=state.client(), store=store,
-                        model=state.settings().model, engine=state.active_engine(),
-                        start=attachment_from_item(store, item_id))
-    item = store.get(item_id)
-    thread.title = f"Edit of: {item.prompt[:60]}" if item else "Edit"
-    thread.save()
-    state.set_thread("edit", thread)
+    item = state.store().get(item_id)
+    chat = state.new_chat("edit", start_item_id=item_id,
+                          title=f"Edit of: {item.prompt[:60]}" if item else "Edit")
+    chat.save()
     st.switch_page(PAGE_FILES["edit"])
 
 

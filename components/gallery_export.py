@@ -24,7 +24,6 @@ def _export_dir() -> Path:
 
 
 def export_panel(flt: GalleryFilter, matching: int) -> None:
-    s = state.session()
     st.subheader(":material/folder_zip: Export", anchor=False)
     st.caption("A ZIP with the original images, manifest.csv and manifest.json, and an "
                "index.html contact sheet (stories and recipes get pages of their own). It opens "
@@ -32,7 +31,7 @@ def export_panel(flt: GalleryFilter, matching: int) -> None:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     scope = left.radio("What to export", list(SCOPES), format_func=SCOPES.get,
                        horizontal=True, key="gallery_export_scope")
-    selection = sorted(s.gallery_selection)
+    selection = sorted(state.selection())
     source: GalleryFilter | list[str] | None = (
         flt if scope == "filter" else selection if scope == "selection" else None)
     count = matching if scope == "filter" else len(selection) if scope == "selection" \
@@ -41,7 +40,7 @@ def export_panel(flt: GalleryFilter, matching: int) -> None:
                     key="gallery_export_prepare", icon=":material/inventory_2:",
                     disabled=count == 0 or (flt.only_deleted and scope == "filter")):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = _export_dir() / f"image-studio-{s.id[:8]}-{stamp}.zip"
+        out = _export_dir() / f"image-studio-{state.session_id()[:8]}-{stamp}.zip"
         bar = st.progress(0.0, text="Preparing the export…")
 
         def progress(done: int, total: int) -> None:
@@ -56,11 +55,12 @@ def export_panel(flt: GalleryFilter, matching: int) -> None:
             return
         bar.progress(1.0, text=f"Ready: {plural(report.images, 'image')}, "
                      f"{report.bytes / 1_048_576:.1f} MB in {report.seconds:.1f} s")
-        if s.export_path and s.export_path != str(out):
-            Path(s.export_path).unlink(missing_ok=True)
-        s.export_path = str(out)
-    if s.export_path and Path(s.export_path).exists():
-        path = Path(s.export_path)
+        replaced = state.set_export_path(str(out))
+        if replaced:
+            Path(replaced).unlink(missing_ok=True)
+    ready = state.export_path()
+    if ready and Path(ready).exists():
+        path = Path(ready)
         st.download_button(
             f"Download {path.name}", data=lambda: path.read_bytes(), file_name=path.name,
             mime="application/zip", key="gallery_export", on_click="ignore", type="primary",

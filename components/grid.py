@@ -16,15 +16,6 @@ COLUMNS = 6
 TABLE_LIMIT = 2000
 
 
-def _toggle_selected(item_id: str) -> None:
-    selection = state.session().gallery_selection
-    selection.symmetric_difference_update({item_id})
-
-
-def _open_detail(item_id: str) -> None:
-    state.session().gallery_detail = item_id
-
-
 def display_prompt(item: GalleryItem) -> str:
     """What the user typed (kept as the page's inputs), else the prompt sent."""
     inputs = item.settings.get("inputs")
@@ -38,7 +29,7 @@ def display_prompt(item: GalleryItem) -> str:
 def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
     """Thumbnails only (JPEG, made at save time): fast however big the gallery grows."""
     store = state.store()
-    selection = state.session().gallery_selection
+    selection = state.selection()
     for start in range(0, len(items), COLUMNS):
         for column, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS], strict=False):
             with column, st.container(border=True):
@@ -48,7 +39,7 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
                 with st.container(horizontal=True, vertical_alignment="center"):
                     st.checkbox("Select", value=item.id in selection,
                                 key=f"gallery_sel_{item.id}", label_visibility="collapsed",
-                                on_change=_toggle_selected, args=(item.id,))
+                                on_change=state.toggle_selected, args=(item.id,))
                     if trash:
                         st.button("", key=f"gallery_restore_{item.id}", help="Restore",
                                   icon=":material/restore_from_trash:",
@@ -56,7 +47,7 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
                     else:
                         st.button("", key=f"gallery_open_{item.id}", help="Details",
                                   icon=":material/open_in_full:", type="tertiary",
-                                  on_click=_open_detail, args=(item.id,))
+                                  on_click=state.open_detail, args=(item.id,))
 
 
 def items_frame(items: Sequence[GalleryItem]) -> pd.DataFrame:

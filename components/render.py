@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import state
 from studio.gemini.results import ImagePart, Part, Result, TextPart, ThoughtPart
+from studio.making.turns import AnswerFacts, ImageRef, TurnPart
 
 _MD_IMAGE = re.compile(r"!\[")
 _MD_LINK = re.compile(r"\]\((?!https?://)[^)]*\)")
@@ -74,34 +75,36 @@ class LiveRenderer:
             self.drawn[index] = part
 
 
-def render_stored_parts(parts: Sequence[dict[str, Any]], *,
-                        max_width: int | None = None) -> None:
-    """Draw a saved turn: texts, then images from the gallery store by item id."""
+def show_item_image(item_id: str, *, max_width: int | None = None) -> None:
+    """A gallery image by id, or a note that it was deleted."""
     store = state.store()
-    show_thoughts([p.get("text", "") for p in parts if p.get("kind") == "thought"])
-    for part in parts:
-        kind = part.get("kind")
-        if kind == "text":
-            st.markdown(safe_markdown(part.get("text", "")))
-        elif kind == "image":
-            item = store.get(part["item_id"])
-            if item is None:
-                st.caption("(image deleted from the gallery)")
-                continue
-            show_image(store.image_path(item).read_bytes(), item.mime, max_width=max_width)
-
-
-def meta_line(meta: dict[str, Any]) -> None:
-    """Model, latency, tokens and estimated cost under each answer."""
-    if not meta:
+    item = store.get(item_id)
+    if item is None:
+        st.caption("(image deleted from the gallery)")
         return
-    engine = "offline emulator" if meta.get("engine") == "offline" else "Gemini API"
-    cost = meta.get("cost_usd")
+    show_image(store.image_path(item).read_bytes(), item.mime, max_width=max_width)
+
+
+def render_stored_parts(parts: Sequence[TurnPart], *, max_width: int | None = None) -> None:
+    """Draw a saved turn in order: thoughts folded, texts, images from the gallery."""
+    show_thoughts([p.text for p in parts if isinstance(p, ThoughtPart)])
+    for part in parts:
+        if isinstance(part, TextPart):
+            st.markdown(safe_markdown(part.text))
+        elif isinstance(part, ImageRef):
+            show_item_image(part.item_id, max_width=max_width)
+
+
+def meta_line(facts: AnswerFacts | None) -> None:
+    """Model, latency, tokens and estimated cost under each answer."""
+    if facts is None:
+        return
+    engine = "offline emulator" if facts.engine == "offline" else "Gemini API"
+    cost = facts.cost_usd
     pieces = [
-        f":material/smart_toy: {meta.get('model', '?')} ({engine})",
-        f":material/timer: {meta.get('latency_ms', 0) / 1000:.1f} s",
-        f":material/token: {meta.get('prompt_tokens', 0):,} in · "
-        f"{meta.get('output_tokens', 0):,} out",
+        f":material/smart_toy: {facts.model or '?'} ({engine})",
+        f":material/timer: {facts.latency_ms / 1000:.1f} s",
+        f":material/token: {facts.prompt_tokens:,} in · {facts.output_tokens:,} out",
     ]
     if cost is not None:
         pieces.append(f":material/payments: ≈ ${cost:.4f}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from studio.gemini.calls import MAX_VARIANTS, GenerationSettings
 from studio.gemini.clients import GEMINI, OFFLINE
+from studio.gemini.settings import MAX_VARIANTS, GenerationSettings
 
 _ENGINE_LABELS = {OFFLINE: "Offline emulator", GEMINI: "Gemini API"}
 _KEY_SOURCES = {
@@ -32,11 +32,10 @@ def engine_badge(*, explain: bool = True) -> None:
 
 def render_sidebar() -> GenerationSettings:
     """Draw the settings and return them; they persist for the browser session."""
-    s = state.session()
     current = state.settings()
     with st.sidebar:
         st.subheader("Engine", divider="gray")
-        _engine_controls(s)  # first: a key typed here must count in this very run
+        _engine_controls()  # first: a key typed here must count in this very run
         engine_badge()
         st.subheader("Image settings", divider="gray")
         catalog = state.catalog()
@@ -96,20 +95,21 @@ def render_sidebar() -> GenerationSettings:
     return value
 
 
-def _engine_controls(s: state.StudioSession) -> None:
+def _engine_controls() -> None:
     choice = state.key_choice()
     options = [OFFLINE, GEMINI]
     engine = st.segmented_control(
         "Engine", options, format_func=_ENGINE_LABELS.get, key="engine",
         default=state.active_engine(), label_visibility="collapsed",
     )
-    s.engine = engine or state.active_engine()
-    if s.engine == GEMINI and choice.source in ("none", "sidebar"):
+    chosen = engine or state.active_engine()
+    state.choose_engine(chosen)
+    if chosen == GEMINI and choice.source in ("none", "sidebar"):
         typed = st.text_input(
             "Gemini API key", type="password", key="api_key",
             help="Kept in this browser session only; never saved or logged.",
             placeholder="Paste a key from Google AI Studio",
         )
-        s.api_key = typed or None
+        state.set_typed_key(typed)
         if not typed:
             st.caption("No key yet: the offline emulator stays live.")

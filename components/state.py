@@ -1,8 +1,10 @@
 """The one module that touches `st.session_state`, and the app's cached resources.
 
-Each browser session gets one typed `StudioSession` under one key, reached through
-`session()`. Process-wide resources (clients, the emulator, the gallery store) are
-cached with `st.cache_resource`: a Chat dies when its Client is garbage-collected.
+Each browser session gets one typed `StudioSession` under one key. Pages and components
+read and change it only through the functions here (flask's `get_db()` shape): chats are
+made, resumed and ended here, so a chat is always built with the live client, store,
+catalog and engine. Process-wide resources (clients, the gallery store) are cached with
+`st.cache_resource`: a Chat dies when its Client is garbage-collected.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from typing import Any
 import streamlit as st
 from google import genai
 
-from studio.emulator import Emulator
 from studio.gallery.store import GalleryStore, default_data_dir
-from studio.gemini.calls import GenerationSettings
 from studio.gemini.catalog import Catalog, load_catalog
 from studio.gemini.clients import (
     GEMINI,
@@ -27,13 +27,14 @@ from studio.gemini.clients import (
     engine_for,
     live_model_ids,
     make_gemini_client,
-    make_offline_client,
     resolve_api_key,
 )
+from studio.gemini.offline import make_offline_client
+from studio.gemini.settings import GenerationSettings
+from studio.making.attachments import attachment_from_item
 from studio.making.chat import PageChat
 
 _KEY = "studio"
-EMULATOR_SECRET = b"image-studio-offline-emulator"
 TRASH_DAYS = 7
 
 
@@ -45,8 +46,8 @@ class StudioSession:
     api_key: str | None = field(default=None, repr=False)
     engine: str | None = None  # None: follow the key (gemini when one is found)
     settings: GenerationSettings | None = None
-    threads: dict[str, PageChat] = field(default_factory=dict)
-    text_batches: list[dict[str, Any]] = field(default_factory=list)
+    chats: dict[str, PageChat] = field(default_factory=dict)
+    text_results: list[tuple[Any, Any]] = field(default_factory=list)  # (brief, VariantSet)
     seen_uploads: set[str] = field(default_factory=set)  # upload ids already turned into starts
     gallery_selection: set[str] = field(default_factory=set)
     gallery_detail: str | None = None
@@ -54,12 +55,16 @@ class StudioSession:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
 
 
-def session() -> StudioSession:
+def _session() -> StudioSession:
     state = st.session_state.get(_KEY)
     if not isinstance(state, StudioSession):
         state = StudioSession()
         st.session_state[_KEY] = state
     return state
+
+
+def session_id() -> str:
+    return _session().id
 
 
 # --- widget values: examples and "reuse prompt" prefill widgets through here -------------
@@ -83,11 +88,11 @@ def clear_widget(key: str) -> None:
 
 def notify(kind: str, message: str) -> None:
     """Queue a message to show after the next rerun (st.toast does not survive one)."""
-    session().notices.append((kind, message))
+    _session().notices.append((kind, message))
 
 
 def take_notices() -> list[tuple[str, str]]:
-    s = session()
+    s = _session()
     notices, s.notices = s.notices, []
     return notices
 
@@ -102,25 +107,26 @@ def _secrets() -> dict[str, Any]:
 
 
 def key_choice() -> KeyChoice:
-    return resolve_api_key(session().api_key, _secrets(), os.environ)
+    return resolve_api_key(_session().api_key, _secrets(), os.environ)
 
 
 def active_engine() -> str:
     """Gemini when a key (or Vertex AI) is configured, unless the user chose offline."""
-    return OFFLINE if session().engine == OFFLINE else engine_for(key_choice())
+    return OFFLINE if _session().engine == OFFLINE else engine_for(key_choice())
 
 
-@st.cache_resource(show_spinner=False)
-def emulator() -> Emulator:
-    delay = float(os.environ.get("STUDIO_EMULATOR_CHUNK_DELAY", "0.08"))
-    # A fixed signing secret: offline conversations stay resumable after a restart, and in
-    # a colleague's gallery after an import, as Gemini's own signatures do.
-    return Emulator(chunk_delay=delay, secret=EMULATOR_SECRET)
+def choose_engine(engine: str | None) -> None:
+    _session().engine = engine
+
+
+def set_typed_key(key: str | None) -> None:
+    """The key typed in the sidebar: kept for this browser session only."""
+    _session().api_key = key or None
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _offline_client(network: NetworkSettings) -> genai.Client:
-    return make_offline_client(emulator(), network)
+    return make_offline_client(network)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -157,13 +163,14 @@ def _live_ids(fingerprint: str) -> list[str]:
 
 
 def catalog() -> Catalog:
+    """models.json, plus the live model list when a key is in use: what every page uses."""
     base = load_catalog()
     if active_engine() == GEMINI:
         return base.merged_with(_live_ids(key_choice().fingerprint))
     return base
 
 
-# --- gallery and threads ------------------------------------------------------------------
+# --- settings and the gallery ---------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
 def _store(data_dir: str) -> GalleryStore:
@@ -177,7 +184,7 @@ def store() -> GalleryStore:
 
 
 def settings() -> GenerationSettings:
-    s = session()
+    s = _session()
     if s.settings is None:
         s.settings = GenerationSettings(model=load_catalog().default_model,
                                         timeout_s=NetworkSettings.from_env().timeout_s)
@@ -185,16 +192,86 @@ def settings() -> GenerationSettings:
 
 
 def set_settings(value: GenerationSettings) -> None:
-    session().settings = value
+    _session().settings = value
 
 
-def thread(page: str) -> PageChat | None:
-    return session().threads.get(page)
+def first_sight_of_upload(upload_id: str) -> bool:
+    """True once per uploaded file: a rerun must not start a second conversation from it."""
+    seen = _session().seen_uploads
+    if upload_id in seen:
+        return False
+    seen.add(upload_id)
+    return True
 
 
-def set_thread(page: str, value: PageChat | None) -> None:
-    threads = session().threads
-    if value is None:
-        threads.pop(page, None)
+def selection() -> frozenset[str]:
+    return frozenset(_session().gallery_selection)
+
+
+def toggle_selected(item_id: str) -> None:
+    _session().gallery_selection.symmetric_difference_update({item_id})
+
+
+def detail_item() -> str | None:
+    return _session().gallery_detail
+
+
+def open_detail(item_id: str | None) -> None:
+    _session().gallery_detail = item_id
+
+
+def export_path() -> str | None:
+    return _session().export_path
+
+
+def set_export_path(path: str) -> str | None:
+    """Remember the newest ZIP; returns the one it replaces, for the caller to delete."""
+    s = _session()
+    old, s.export_path = s.export_path, path
+    return old if old != path else None
+
+
+def add_text_result(brief: Any, variants: Any) -> None:
+    _session().text_results.insert(0, (brief, variants))
+
+
+def text_results() -> list[tuple[Any, Any]]:
+    return list(_session().text_results)
+
+
+# --- chats: made, resumed and ended through here -------------------------------------------
+
+def new_chat(page: str, *, start_item_id: str | None = None, title: str = "") -> PageChat:
+    """A new conversation for `page`, on the live engine; it becomes the page's chat."""
+    gallery = store()
+    chat = PageChat(
+        page=page, client=client(), store=gallery, catalog=catalog(),
+        model=settings().model, engine=active_engine(), title=title,
+        start=attachment_from_item(gallery, start_item_id) if start_item_id else None,
+    )
+    _session().chats[page] = chat
+    return chat
+
+
+def resume_chat(page: str, conversation_id: str) -> PageChat | None:
+    chat = PageChat.resume(store(), conversation_id, client(), active_engine(), catalog())
+    if chat is None:
+        notify("error", "That conversation no longer exists.")
+        _session().chats.pop(page, None)
     else:
-        threads[page] = value
+        _session().chats[page] = chat
+    return chat
+
+
+def current_chat(page: str) -> PageChat | None:
+    """The page's chat, carried over to the current engine if it changed."""
+    chat = _session().chats.get(page)
+    if chat is not None:
+        chat.rebind(client(), active_engine(), catalog())
+    return chat
+
+
+def end_chat(page: str) -> None:
+    """Leave the page's chat; it stays saved under Recent conversations."""
+    _session().chats.pop(page, None)
+

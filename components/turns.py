@@ -13,13 +13,15 @@ from components.render import (
     meta_line,
     render_stored_parts,
     safe_markdown,
-    show_image,
+    show_item_image,
     show_message,
     show_thoughts,
 )
-from studio.gemini.calls import GenerationSettings
 from studio.gemini.results import Result
-from studio.making.chat import Attachment, PageChat, Turn
+from studio.gemini.settings import GenerationSettings
+from studio.making.attachments import Attachment
+from studio.making.chat import PageChat, TooManyReferences
+from studio.making.turns import Turn
 
 
 def run_turn(
@@ -31,8 +33,9 @@ def run_turn(
     prompt: str | None = None,
     attachments: list[Attachment] | None = None,
     inputs: dict[str, Any] | None = None,
-) -> Turn:
-    """Send a turn under an st.status that says what is happening as parts arrive."""
+) -> Turn | None:
+    """Send a turn under an st.status that says what is happening as parts arrive.
+    None when nothing was sent; the reason is queued as a notice for the next run."""
     with st.status(label, expanded=True) as status:
         renderer = LiveRenderer(st.container())
 
@@ -43,10 +46,15 @@ def run_turn(
                 status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far",
                               expanded=True)  # without it the box folds over the stream
 
-        turn, result = thread.send(
-            instruction, settings, prompt=prompt, attachments=attachments,
-            on_update=on_update, secrets=state.secrets_in_use(), inputs=inputs,
-        )
+        try:
+            turn, result = thread.send(
+                instruction, settings, prompt=prompt, attachments=attachments,
+                on_update=on_update, secrets=state.secrets_in_use(), inputs=inputs,
+            )
+        except TooManyReferences as exc:  # refused before anything was sent
+            status.update(label="Not sent", state="error")
+            state.notify("error", str(exc))
+            return None
         if result.error is not None:
             status.update(label="Stopped: " + result.error.kind.replace("_", " "), state="error")
         elif turn.message:
@@ -57,43 +65,23 @@ def run_turn(
     return turn
 
 
-def _pairs(parts: list[dict[str, Any]]) -> list[tuple[list[str], str | None]]:
-    """Group saved parts into (texts, image) sections: a scene or a step each."""
-    sections: list[tuple[list[str], str | None]] = []
-    texts: list[str] = []
-    for part in parts:
-        if part.get("kind") == "text":
-            texts.append(part.get("text", ""))
-        elif part.get("kind") == "image":
-            sections.append((texts, part["item_id"]))
-            texts = []
-    if texts:
-        sections.append((texts, None))
-    return sections
-
-
 def render_sections(turn: Turn) -> None:
     """A story or recipe: each section's text beside its illustration."""
-    store = state.store()
-    show_thoughts([p.get("text", "") for p in turn.parts if p.get("kind") == "thought"])
-    for texts, item_id in _pairs(turn.parts):
+    show_thoughts(turn.thoughts)
+    for texts, item_id in turn.sections():
         if item_id is None:
             for text in texts:
                 st.markdown(safe_markdown(text))
             continue
-        item = store.get(item_id)
         with st.container(border=True):
             left, right = st.columns(2, gap="medium", vertical_alignment="top")
             with left:
                 for text in texts:
                     st.markdown(safe_markdown(text))
             with right:
-                if item is None:
-                    st.caption("(image deleted from the gallery)")
-                else:
-                    show_image(store.image_path(item).read_bytes(), item.mime)
-    show_message(turn.message, error_kind=turn.meta.get("error_kind"))
-    meta_line(turn.meta)
+                show_item_image(item_id)
+    show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+    meta_line(turn.facts)
 
 
 def render_chat_turn(turn: Turn) -> None:
@@ -107,5 +95,5 @@ def render_chat_turn(turn: Turn) -> None:
                 st.image(store.ensure_thumbnail(item).read_bytes(), width=120)
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
-        show_message(turn.message, error_kind=turn.meta.get("error_kind"))
-        meta_line(turn.meta)
+        show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+        meta_line(turn.facts)

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
-from studio.making.chat import Attachment, keep_upload
+from studio.making.attachments import Attachment, keep_upload
 from studio.uploads.normalize import UploadRejected, describe_limits, normalize_upload
 
 # No extension filter on the widgets: Streamlit's own check answers a wrong extension with

@@ -6,11 +6,11 @@ import streamlit as st
 
 from components import state
 from components.compare import compare_turns
-from components.conversations import current_thread, recent_conversations, show_notices
+from components.conversations import recent_conversations, show_notices
 from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
 from components.turns import render_chat_turn, run_turn
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
-from studio.making.chat import PageChat, attachment_from_item
+from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
 
 PAGE = "edit"
@@ -21,38 +21,24 @@ st.caption("Start from a photo, a description or a gallery image, then ask for c
 show_notices()
 
 
-def _new_thread(start_item_id: str | None = None) -> PageChat:
-    store = state.store()
-    thread = PageChat(
-        page=PAGE, client=state.client(), store=store, model=state.settings().model,
-        engine=state.active_engine(),
-        start=attachment_from_item(store, start_item_id) if start_item_id else None,
-    )
-    state.set_thread(PAGE, thread)
-    return thread
-
-
 def _start_section() -> None:
     upload_tab, describe_tab, gallery_tab = st.tabs(
         [":material/upload: Upload", ":material/draw: Describe", ":material/photo_library: "
          "From the gallery"])
     with upload_tab:
         file = image_uploader("Image to edit", key="edit_upload")
-        seen = state.session().seen_uploads
-        if file is not None and file.file_id not in seen:
-            seen.add(file.file_id)
+        if file is not None and state.first_sight_of_upload(file.file_id):
             kept = prepare_uploads([file], page=PAGE)
             if kept:
-                thread = _new_thread(kept[0].item_id)
-                thread.title = f"Edit of {file.name}"
-                thread.save()
+                state.new_chat(PAGE, start_item_id=kept[0].item_id,
+                               title=f"Edit of {file.name}").save()
                 st.rerun()
     with describe_tab:
         st.caption("Examples: " + " · ".join(EDIT_START_EXAMPLES))
         prompt = st.text_input("Describe the first image", key="edit_start_prompt")
         if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:") \
                 and required(prompt, "Describe the image to create first."):
-            run_turn(_new_thread(), prompt.strip(), state.settings(), label="Drawing the image",
+            run_turn(state.new_chat(PAGE), prompt.strip(), state.settings(), label="Drawing the image",
                      inputs={"edit_start_prompt": prompt.strip()})
             st.rerun()
     with gallery_tab:
@@ -68,7 +54,7 @@ def _start_section() -> None:
             if chosen:
                 st.image(state.store().thumbnail_bytes(chosen), width=200)
             if st.button("Edit this image", key="edit_from_gallery", icon=":material/edit:"):
-                _new_thread(chosen).save()
+                state.new_chat(PAGE, start_item_id=chosen).save()
                 st.rerun()
 
 
@@ -87,7 +73,7 @@ def _transcript(thread: PageChat) -> None:
         st.info("Describe the first image below to begin.")
 
 
-thread = current_thread(PAGE)
+thread = state.current_chat(PAGE)
 recent_conversations(PAGE)
 if thread is None:
     _start_section()
@@ -96,7 +82,7 @@ else:
     tools[0].button("Undo", key="edit_undo", icon=":material/undo:", on_click=thread.undo,
                     disabled=not thread.turns, width="stretch")
     tools[1].button("Reset", key="edit_reset", icon=":material/restart_alt:",
-                    on_click=state.set_thread, args=(PAGE, None), width="stretch",
+                    on_click=state.end_chat, args=(PAGE,), width="stretch",
                     help="Start over. This conversation stays under Recent conversations.")
     compare = tools[2].toggle("Compare", key="edit_compare",
                               disabled=sum(1 for t in thread.turns if t.image_ids) < 1)

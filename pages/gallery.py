@@ -46,9 +46,9 @@ flt = GalleryFilter(
     only_deleted=trash,
 )
 total = store.count(flt)
-selected = state.session().gallery_selection
+selected = state.selection()
 
-detail_id = state.session().gallery_detail
+detail_id = state.detail_item()
 if detail_id:
     render_detail(detail_id)
 

@@ -8,23 +8,25 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.conversations import current_thread, recent_conversations, show_notices
+from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
-from studio.making.chat import PageChat
+from studio.gemini.results import TextPart
 from studio.making.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
 from studio.making.recipe_table import ingredient_rows, without_table
+from studio.making.turns import TurnPart
 
 PAGE = "recipe"
 
 
-def _without_first_table(parts: list[dict]) -> list[dict]:
+def _without_first_table(parts: list[TurnPart]) -> list[TurnPart]:
     """The table is shown as a dataframe above, so drop it from the first text."""
-    out, done = [], False
+    out: list[TurnPart] = []
+    done = False
     for part in parts:
-        if not done and part.get("kind") == "text":
-            part, done = {**part, "text": without_table(part["text"])}, True
+        if not done and isinstance(part, TextPart):
+            part, done = TextPart(without_table(part.text)), True
         out.append(part)
     return out
 
@@ -46,22 +48,19 @@ with st.container(border=True):
 
 if generate and required(dish, "Name a dish first."):
     settings = state.settings()
-    thread = PageChat(page=PAGE, client=state.client(), store=state.store(),
-                        model=settings.model, engine=state.active_engine())
-    state.set_thread(PAGE, thread)
-    run_turn(thread, dish.strip(), settings,
+    run_turn(state.new_chat(PAGE), dish.strip(), settings,
              prompt=recipe_prompt(dish, int(servings), diets or []),
              label=f"Cooking up {dish.strip()}",
              inputs={"recipe_dish": dish.strip(), "recipe_servings": int(servings),
                      "recipe_diets": list(diets or [])})
     st.rerun()
 
-thread = current_thread(PAGE)
+thread = state.current_chat(PAGE)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     turn = thread.turns[-1]
     st.subheader(safe_markdown(thread.title) or "Your recipe", anchor=False)
-    texts = [p["text"] for p in turn.parts if p.get("kind") == "text"]
+    texts = turn.texts
     rows = ingredient_rows(texts[0]) if texts else []
     if rows:
         st.markdown("**Ingredients**")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.conversations import current_thread, recent_conversations, show_notices
+from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, run_turn
 from components.uploader import image_uploader, prepare_uploads
-from studio.making.chat import PageChat
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
 PAGE = "story"
@@ -37,10 +36,7 @@ with st.container(border=True):
 settings = state.settings()
 if generate and required(premise, "Say what the story is about first."):
     attachments = prepare_uploads(refs or [], page=PAGE)
-    thread = PageChat(page=PAGE, client=state.client(), store=state.store(),
-                        model=settings.model, engine=state.active_engine())
-    state.set_thread(PAGE, thread)
-    run_turn(thread, premise.strip(), settings,
+    run_turn(state.new_chat(PAGE), premise.strip(), settings,
              prompt=story_prompt(premise, style or STORY_STYLES[0], int(scenes),
                                  references=len(attachments)),
              attachments=attachments, label=f"Writing and illustrating {int(scenes)} scenes",
@@ -48,7 +44,7 @@ if generate and required(premise, "Say what the story is about first."):
                      "story_scenes": int(scenes)})
     st.rerun()
 
-thread = current_thread(PAGE)
+thread = state.current_chat(PAGE)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     versions = len(thread.turns)

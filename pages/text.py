@@ -40,7 +40,8 @@ if generate and required(headline, "Type a headline first: it is the text to ren
     with st.status(f"Rendering {settings.variants} variant(s) of your {brief.format}",
                    expanded=False) as status:
         batch = make_variants(
-            state.client(), state.store(), text_prompt(brief), settings, page=PAGE,
+            state.client(), state.store(), state.catalog(), text_prompt(brief), settings,
+            page=PAGE,
             engine=state.active_engine(), secrets=state.secrets_in_use(),
             # headline first: the gallery captions an image with its first input
             extra={"inputs": {"text_headline": brief.headline, "text_body": brief.body,
@@ -50,12 +51,11 @@ if generate and required(headline, "Type a headline first: it is the text to ren
         failed = sum(1 for v in batch.variants if not v.items)
         status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "
                       "variant(s) rendered", state="error" if failed else "complete")
-    state.session().text_batches.insert(0, {"brief": brief, "batch": batch})
+    state.add_text_result(brief, batch)
 
-batches = state.session().text_batches
+batches = state.text_results()
 if batches:
-    brief: TextBrief = batches[0]["brief"]
-    batch = batches[0]["batch"]
+    brief, batch = batches[0]
     st.subheader(f"Your {brief.format}", anchor=False)
     intended, *columns = st.columns([1] + [2] * len(batch.variants), gap="medium")
     with intended, st.container(border=True):
@@ -70,13 +70,6 @@ if batches:
                 show_image(state.store().image_path(item).read_bytes(), item.mime)
             show_message(variant.result.message,
                          error_kind=variant.result.error.kind if variant.result.error else None)
-            meta_line({
-                "model": variant.result.model_version or settings.model,
-                "engine": state.active_engine(),
-                "latency_ms": variant.result.latency_ms,
-                "prompt_tokens": variant.result.usage.prompt_tokens,
-                "output_tokens": variant.result.usage.output_tokens,
-                "cost_usd": variant.items[0].cost_usd if variant.items else None,
-            })
+            meta_line(variant.facts)
     if len(batches) > 1:
         st.caption(f"{len(batches) - 1} earlier batch(es) this session are in the Gallery.")

@@ -1,8 +1,8 @@
 """Engines: the one code path to the model is a google-genai Client.
 
 With an API key (or Vertex AI configured) the client talks to Gemini; without one it
-is plugged into the in-process emulator through an httpx2 transport. Either way the
-rest of the app calls the same SDK methods.
+is plugged into the in-process emulator through an httpx2 transport (gemini/offline.py).
+Either way the rest of the app calls the same SDK methods.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import httpx2
 from google import genai
 from google.genai import types
 
@@ -105,23 +104,18 @@ def make_gemini_client(choice: KeyChoice, network: NetworkSettings) -> genai.Cli
     return genai.Client(api_key=choice.key, http_options=options)
 
 
-def make_offline_client(emulator: object, network: NetworkSettings) -> genai.Client:
-    """A client whose HTTP goes to the in-process emulator instead of the network."""
-    from studio.emulator import EmulatorTransport
-
-    transport = EmulatorTransport(emulator)  # type: ignore[arg-type]
-    timeout = httpx2.Timeout(network.timeout_s)
-    options = network.http_options(
-        base_url="http://emulator.invalid",
-        httpx_client=httpx2.Client(transport=transport, timeout=timeout),
-        httpx_async_client=httpx2.AsyncClient(transport=transport, timeout=timeout),
-    )
-    return genai.Client(api_key="offline-emulator", http_options=options)
-
-
 def live_model_ids(client: genai.Client) -> list[str]:
     """Model ids from the live list; empty when listing fails (the catalog still works)."""
     try:
         return [m.name.removeprefix("models/") for m in client.models.list() if m.name]
     except Exception:
         return []
+
+
+def gemini_client(api_key: str | None = None, network: NetworkSettings | None = None
+                  ) -> genai.Client:
+    """A Gemini API client: the key given, else GEMINI_API_KEY / GOOGLE_API_KEY / Vertex AI."""
+    choice = resolve_api_key(api_key, {}, os.environ)
+    if choice.source == "none":
+        raise ValueError("No API key: pass one, or set GEMINI_API_KEY (or use offline_client()).")
+    return make_gemini_client(choice, network or NetworkSettings.from_env())

@@ -54,9 +54,7 @@ BLOCK_MESSAGES: dict[str, str] = {
 _NORMAL = {"STOP", None}
 
 
-def finish_message(
-    finish_reason: str | None, block_reason: str | None, *, has_image: bool = True
-) -> str | None:
+def finish_message(finish_reason: str | None, block_reason: str | None) -> str | None:
     """The user-facing message for how an answer ended, or None when nothing needs saying."""
     if block_reason:
         return BLOCK_MESSAGES.get(

@@ -67,6 +67,7 @@ class Result:
     latency_ms: float = 0.0
     model_version: str | None = None
     error: StudioError | None = None
+    cost_usd: float = 0.0  # estimated, priced once when the call ends (gemini/calls.py)
 
     @property
     def images(self) -> list[ImagePart]:
@@ -89,7 +90,7 @@ class Result:
         """What to tell the user about how this answer ended; None when all is well."""
         if self.error is not None:
             return self.error.message
-        return finish_message(self.finish_reason, self.block_reason, has_image=bool(self.images))
+        return finish_message(self.finish_reason, self.block_reason)
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,4 @@
-"""A page's conversation with the model: a google-genai Chat, its transcript, persistence.
+"""A page's chat with the model: a google-genai Chat, its turns, and their persistence.
 
 The Chat keeps the model's own content, thought signatures included; undo and branch
 rebuild it from a prefix of that history. After every turn the conversation is saved,
@@ -8,49 +8,29 @@ so it survives a browser refresh and can be resumed another day.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from google import genai
 from google.genai import types
 
 from studio.gallery.conversations import Conversation
-from studio.gallery.records import GalleryItem, NewItem
+from studio.gallery.records import GalleryItem
 from studio.gallery.store import GalleryStore
-from studio.gemini.calls import GenerationSettings, OnUpdate, build_config, send_in_chat
-from studio.gemini.results import ImagePart, Result, TextPart, ThoughtPart
-from studio.making.keeping import Keeper, Origin, estimated_cost
+from studio.gemini.calls import OnUpdate, send_in_chat
+from studio.gemini.catalog import Catalog
+from studio.gemini.requests import build_config
+from studio.gemini.results import Result
+from studio.gemini.settings import GenerationSettings
+from studio.making.attachments import Attachment, attachment_from_item, too_many_references
+from studio.making.keeping import Keeper, Origin
+from studio.making.turns import AnswerFacts, Turn, turn_parts
 
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
                "What arrived is kept; send the message again to continue.")
 
 
-@dataclass
-class Turn:
-    """One exchange as the page shows it; images are gallery item ids."""
-
-    instruction: str
-    parts: list[dict[str, Any]] = field(default_factory=list)
-    message: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    history_len: int = 0
-    attachments: list[str] = field(default_factory=list)
-
-    @property
-    def image_ids(self) -> list[str]:
-        return [p["item_id"] for p in self.parts if p.get("kind") == "image"]
-
-
-@dataclass
-class Attachment:
-    """An image the user adds to a message, already kept as a gallery item."""
-
-    data: bytes
-    mime: str
-    item_id: str
-
-    def part(self) -> types.Part:
-        return types.Part.from_bytes(data=self.data, mime_type=self.mime)
+class TooManyReferences(ValueError):
+    """More images in one message than the model takes; `str(exc)` says what to do."""
 
 
 class PageChat:
@@ -62,6 +42,7 @@ class PageChat:
         page: str,
         client: genai.Client,
         store: GalleryStore,
+        catalog: Catalog,
         model: str,
         engine: str,
         conversation_id: str | None = None,
@@ -74,6 +55,7 @@ class PageChat:
         self.id = conversation_id or uuid.uuid4().hex
         self.title = title
         self.store = store
+        self.catalog = catalog
         self.engine = engine
         self.model = model
         self.turns: list[Turn] = turns or []
@@ -105,40 +87,43 @@ class PageChat:
         system_instruction: str | None = None,
         inputs: dict[str, Any] | None = None,
     ) -> tuple[Turn, Result]:
-        """Send one message; the answer streams to `on_update` and is saved as it ends.
-        `inputs` are the page's form values, kept so "reuse prompt" can refill them."""
+        """Send one message; the answer streams to `on_update` and is saved as it arrives.
+        `inputs` are the page's form values, kept so "reuse prompt" can refill them.
+        Raises TooManyReferences before sending when the model takes fewer images."""
         attachments = list(attachments or [])
         if self.start is not None and not self.history:
             attachments.insert(0, self.start)  # the first message carries the start image
+        info = self.catalog.get(settings.model)
+        if problem := too_many_references(len(attachments), info):
+            raise TooManyReferences(problem)
         self._follow_model(settings.model)
         message: list[types.Part | str] = [a.part() for a in attachments]
         message.append(prompt or instruction)
-        config = build_config(settings, system_instruction=system_instruction,
+        config = build_config(settings, info, system_instruction=system_instruction,
                               aspect_ratio=not self._has_image())
         origin = Origin(page=self.page, prompt=prompt or instruction, engine=self.engine,
                         conversation_id=self.id, turn=len(self.turns),
                         parent_id=self.last_image_id(),
                         extra={"inputs": inputs} if inputs else {})
-        recorder = Keeper(self.store, settings, origin)
+        keeper = Keeper(self.store, settings, origin)
         seen: list[Result] = []
 
         def arrived(partial: Result) -> None:
             seen[:] = [partial]
-            recorder.save_new(partial)  # kept at once: a rerun or a crash loses nothing shown
+            keeper.save_new(partial)  # kept at once: a rerun or a crash loses nothing shown
             if on_update is not None:
                 on_update(partial)
 
         kept = [a.item_id for a in attachments if a is not self.start]
         try:
-            result = send_in_chat(self.chat, message, config, model=settings.model,
-                                  on_update=arrived, timeout_s=settings.timeout_s,
-                                  secrets=secrets)
+            result = send_in_chat(self.chat, message, settings, info, config,
+                                  on_update=arrived, secrets=secrets)
         except BaseException:  # Streamlit stops a script run by raising; keep what arrived
             if seen:
-                self._append_turn(instruction, seen[0], recorder.items, settings, kept,
+                self._append_turn(instruction, seen[0], keeper.items, settings, kept,
                                   message=INTERRUPTED)
             raise
-        items = recorder.finish(result)
+        items = keeper.finish(result)
         turn = self._append_turn(instruction, result, items, settings, kept,
                                  message=result.message)
         return turn, result
@@ -148,9 +133,9 @@ class PageChat:
                      *, message: str | None) -> Turn:
         turn = Turn(
             instruction=instruction,
-            parts=_transcript_parts(result, [i.id for i in items]),
+            parts=turn_parts(result, [i.id for i in items]),
             message=message,
-            meta=_meta(result, settings, self.engine),
+            facts=AnswerFacts.of(result, settings, self.engine),
             history_len=len(self.history),
             attachments=attachments,
         )
@@ -182,8 +167,9 @@ class PageChat:
         self.turns = keep
         self.save()
 
-    def rebind(self, client: genai.Client, engine: str) -> None:
+    def rebind(self, client: genai.Client, engine: str, catalog: Catalog) -> None:
         """Carry the conversation over to another client (the engine or key changed)."""
+        self.catalog = catalog
         if client is not self.client:
             history = self.history
             self.client, self.engine = client, engine
@@ -192,7 +178,7 @@ class PageChat:
     # -- persistence --------------------------------------------------------------------
 
     def save(self, settings: GenerationSettings | None = None) -> None:
-        record = settings.as_record() if settings else {}
+        record = settings.to_record() if settings else {}
         record["start_item_id"] = self.start.item_id if self.start else None
         self.store.save_conversation(
             Conversation(
@@ -202,13 +188,13 @@ class PageChat:
                 model=self.model,
                 settings=record,
                 history=self.history,
-                transcript=[asdict(t) for t in self.turns],
+                transcript=[t.to_json() for t in self.turns],
             )
         )
 
     @classmethod
     def resume(cls, store: GalleryStore, conversation_id: str, client: genai.Client,
-               engine: str) -> PageChat | None:
+               engine: str, catalog: Catalog) -> PageChat | None:
         """Rebuild a saved conversation; the next turn continues it."""
         conv = store.load_conversation(conversation_id)
         if conv is None:
@@ -218,55 +204,12 @@ class PageChat:
             page=conv.page,
             client=client,
             store=store,
+            catalog=catalog,
             model=conv.model,
             engine=engine,
             conversation_id=conv.id,
             title=conv.title,
             history=conv.history,
-            turns=[Turn(**t) for t in conv.transcript],
+            turns=[Turn.from_json(t) for t in conv.transcript],
             start=attachment_from_item(store, start_id) if start_id else None,
         )
-
-
-def attachment_from_item(store: GalleryStore, item_id: str) -> Attachment | None:
-    item = store.get(item_id)
-    if item is None:
-        return None
-    return Attachment(store.image_bytes(item_id), item.mime, item.id)
-
-
-def keep_upload(store: GalleryStore, data: bytes, mime: str, *, page: str, name: str,
-                conversation_id: str | None = None) -> Attachment:
-    """A user's image enters the gallery too, so edits made from it have a parent."""
-    item = store.add_image(data, mime, NewItem(page=page, prompt=f"Uploaded: {name}",
-                                               engine="upload", conversation_id=conversation_id))
-    return Attachment(data, mime, item.id)
-
-
-def _transcript_parts(result: Result, item_ids: list[str]) -> list[dict[str, Any]]:
-    ids = iter(item_ids)
-    parts: list[dict[str, Any]] = []
-    for part in result.parts:
-        if isinstance(part, ImagePart):
-            item_id = next(ids, None)
-            if item_id is not None:
-                parts.append({"kind": "image", "item_id": item_id})
-        elif isinstance(part, ThoughtPart):
-            parts.append({"kind": "thought", "text": part.text})
-        elif isinstance(part, TextPart):
-            parts.append({"kind": "text", "text": part.text})
-    return parts
-
-
-def _meta(result: Result, settings: GenerationSettings, engine: str) -> dict[str, Any]:
-    return {
-        "error_kind": result.error.kind if result.error else None,
-        "model": result.model_version or settings.model,
-        "engine": engine,
-        "latency_ms": round(result.latency_ms),
-        "prompt_tokens": result.usage.prompt_tokens,
-        "output_tokens": result.usage.output_tokens,
-        "total_tokens": result.usage.total_tokens,
-        "cost_usd": round(estimated_cost(result, settings), 6),
-        "finish_reason": result.finish_reason,
-    }

@@ -1,4 +1,4 @@
-"""Keep what a model made: every image of a Result becomes a gallery item."""
+"""Keep what a model made in the gallery: every image of a Result becomes an item."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 
 from studio.gallery.records import GalleryItem, NewItem
 from studio.gallery.store import GalleryStore
-from studio.gemini.calls import GenerationSettings
-from studio.gemini.catalog import load_catalog
 from studio.gemini.results import ImagePart, Result, TextPart
+from studio.gemini.settings import GenerationSettings
 
 
 @dataclass(frozen=True)
@@ -43,15 +42,6 @@ def text_around(result: Result, image_index: int) -> str:
     return "\n\n".join(before or after).strip()
 
 
-def estimated_cost(result: Result, settings: GenerationSettings) -> float:
-    info = load_catalog().get(settings.model)
-    usage = result.usage
-    return info.estimate_cost(
-        usage.prompt_tokens, usage.output_tokens + usage.thoughts_tokens,
-        len(result.images), settings.image_size,
-    )
-
-
 def _new_item(result: Result, index: int, settings: GenerationSettings,
               origin: Origin, done: dict[str, Any]) -> NewItem:
     return NewItem(
@@ -69,11 +59,11 @@ def _new_item(result: Result, index: int, settings: GenerationSettings,
         conversation_id=origin.conversation_id,
         turn=origin.turn,
         position=index,
-        settings={**settings.as_record(), **origin.extra},
+        settings={**settings.to_record(), **origin.extra},
     )
 
 
-def outcome(result: Result, settings: GenerationSettings) -> dict[str, Any]:
+def outcome(result: Result) -> dict[str, Any]:
     """What only the end of an answer tells: usage, cost per image, how it finished."""
     images = max(1, len(result.images))
     return {
@@ -82,7 +72,7 @@ def outcome(result: Result, settings: GenerationSettings) -> dict[str, Any]:
         "output_tokens": result.usage.output_tokens,
         "total_tokens": result.usage.total_tokens,
         "latency_ms": round(result.latency_ms),
-        "cost_usd": round(estimated_cost(result, settings) / images, 6),
+        "cost_usd": round(result.cost_usd / images, 6),  # this image's share
     }
 
 
@@ -102,7 +92,7 @@ class Keeper:
             self.items.append(self.store.add_image(image.data, image.mime, meta))
 
     def finish(self, result: Result) -> list[GalleryItem]:
-        done = outcome(result, self.settings)
+        done = outcome(result)
         streamed = len(self.items)
         for item in self.items:  # saved before usage was known
             self.store.set_outcome(item.id, done)
@@ -110,7 +100,7 @@ class Keeper:
         return [self.store.get(i.id) or i for i in self.items[:streamed]] + self.items[streamed:]
 
 
-def record(
+def keep_answer(
     store: GalleryStore, result: Result, settings: GenerationSettings, origin: Origin
 ) -> list[GalleryItem]:
     """Save every image of a finished `result` (even of a broken stream) with its context."""

@@ -12,19 +12,26 @@ from google.genai import types
 
 from studio.gallery.records import GalleryItem
 from studio.gallery.store import GalleryStore
-from studio.gemini.calls import GenerationSettings, build_config, generate, run_variants
+from studio.gemini.calls import generate, run_variants
+from studio.gemini.catalog import Catalog
+from studio.gemini.requests import build_config
 from studio.gemini.results import Result
-from studio.making.keeping import Origin, record
+from studio.gemini.settings import GenerationSettings
+from studio.making.keeping import Origin, keep_answer
+from studio.making.turns import AnswerFacts
 
 
 @dataclass
 class Variant:
     result: Result
+    facts: AnswerFacts
     items: list[GalleryItem] = field(default_factory=list)
 
 
 @dataclass
-class Batch:
+class VariantSet:
+    """The variants of one prompt, made together; `id` groups them in the gallery."""
+
     id: str
     prompt: str
     variants: list[Variant]
@@ -33,6 +40,7 @@ class Batch:
 def make_variants(
     client: genai.Client,
     store: GalleryStore,
+    catalog: Catalog,
     prompt: str,
     settings: GenerationSettings,
     *,
@@ -41,18 +49,18 @@ def make_variants(
     contents: Sequence[types.Part | str] | None = None,
     secrets: tuple[str | None, ...] = (),
     extra: dict[str, Any] | None = None,
-) -> Batch:
+) -> VariantSet:
     """Run `settings.variants` calls at once (seeds differ) and keep every image."""
-    batch_id = uuid.uuid4().hex
+    set_id = uuid.uuid4().hex
+    info = catalog.get(settings.model)
 
     def one(index: int) -> Variant:
         variant_settings = settings.for_variant(index)
-        result = generate(
-            client, settings.model, list(contents or [prompt]), build_config(variant_settings),
-            timeout_s=settings.timeout_s, secrets=secrets,
-        )
-        origin = Origin(page=page, prompt=prompt, engine=engine, conversation_id=batch_id,
+        result = generate(client, variant_settings, info, list(contents or [prompt]),
+                          build_config(variant_settings, info), secrets=secrets)
+        origin = Origin(page=page, prompt=prompt, engine=engine, conversation_id=set_id,
                         turn=index, extra=dict(extra or {}))
-        return Variant(result, record(store, result, variant_settings, origin))
+        return Variant(result, AnswerFacts.of(result, variant_settings, engine),
+                       keep_answer(store, result, variant_settings, origin))
 
-    return Batch(batch_id, prompt, run_variants(one, settings.variants))
+    return VariantSet(set_id, prompt, run_variants(one, settings.variants))

@@ -11,6 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from studio.gallery.store import GalleryStore
+from studio.gemini.offline import reset_offline_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -38,9 +39,11 @@ def _fresh_caches() -> Iterator[None]:
     # must not leak into the next.
     st.cache_data.clear()
     st.cache_resource.clear()
+    reset_offline_emulator()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    reset_offline_emulator()
 
 
 def assert_clean(at: AppTest) -> None:

@@ -10,8 +10,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from studio.emulator import Fault
 from studio.gallery.store import GalleryStore
 from studio.gemini.catalog import load_catalog
+from studio.gemini.offline import offline_emulator
 from tests.app.conftest import assert_clean
 
 THINKING_MODEL = next(m.id for m in load_catalog().models if m.thinking)
@@ -115,11 +117,8 @@ def test_fault_is_explained_and_the_page_keeps_working(
 
 
 def test_an_error_mid_stream_keeps_what_already_arrived(open_page, gallery: GalleryStore):
-    from components import state
-    from studio.emulator import Fault
-
     at = open_page("story")
-    state.emulator().faults.push(Fault(kind="stream_error", after_chunks=6))
+    offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=6))
     at.text_area(key="story_prompt").input("a turtle on a long trip")
     at.number_input(key="story_scenes").set_value(4)
     at.button(key="story_generate").click().run()

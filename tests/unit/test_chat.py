@@ -6,7 +6,8 @@ import pytest
 
 from studio.emulator.testing import offline_client
 from studio.gallery.store import GalleryStore
-from studio.gemini.calls import GenerationSettings
+from studio.gemini.catalog import load_catalog
+from studio.gemini.settings import GenerationSettings
 from studio.making.chat import INTERRUPTED, PageChat
 
 
@@ -19,8 +20,8 @@ def thread(tmp_path: Path) -> PageChat:
     client, _ = offline_client()
     store = GalleryStore(tmp_path / "data")
     settings = GenerationSettings(model="any-image-model")
-    return PageChat(page="story", client=client, store=store, model=settings.model,
-                      engine="offline")
+    return PageChat(page="story", client=client, store=store, catalog=load_catalog(),
+                    model=settings.model, engine="offline")
 
 
 def test_images_already_shown_are_kept_when_the_run_is_stopped(thread: PageChat):
