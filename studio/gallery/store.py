@@ -21,23 +21,21 @@ from typing import Any
 
 import studio.gallery.conversations as convs
 from studio.gallery.conversations import Conversation, ConversationSummary
+from studio.gallery.dates import now_iso
 from studio.gallery.files import cleanup_tmp, sha256_hex, write_atomic
+from studio.gallery.filters import GalleryFilter
 from studio.gallery.png_meta import add_text_chunks, png_size
-from studio.gallery.records import (
-    ITEM_FIELDS,
+from studio.gallery.records import MIME_EXT, GalleryItem, NewItem, blob_relpath, clean_tags
+from studio.gallery.schema import (
+    INSERT_ITEM,
+    ITEM_COLUMNS,
     MIGRATIONS,
-    MIME_EXT,
-    GalleryFilter,
-    GalleryItem,
-    NewItem,
-    blob_relpath,
-    clean_tags,
+    SELECT_ITEMS,
     item_from_row,
     item_to_row,
-    now_iso,
-    sanitize_settings,
 )
-from studio.gallery.search import ITEM_COLUMNS, ORDERS, SELECT_ITEMS, filtered_items
+from studio.gallery.scrub import sanitize_settings
+from studio.gallery.search import ORDERS, filtered_items
 from studio.gallery.sqlite_pool import SQLitePool
 from studio.gallery.thumbnails import make_thumbnail, sniff
 
@@ -154,7 +152,7 @@ class GalleryStore:
             write_atomic(self.thumb_path(item), make_thumbnail(data))
         with self._write() as conn:
             self._publish(conn, path, data, item.sha256, mime)
-            conn.execute(_INSERT_ITEM, item_to_row(item))
+            conn.execute(INSERT_ITEM, item_to_row(item))
         return item
 
     @staticmethod
@@ -324,7 +322,7 @@ class GalleryStore:
                 [(sha, mime, size, now_iso()) for sha, mime, size in blobs],
             )
             for item in items:
-                if conn.execute(_INSERT_ITEM.replace("INSERT", "INSERT OR IGNORE", 1),
+                if conn.execute(INSERT_ITEM.replace("INSERT", "INSERT OR IGNORE", 1),
                                 item_to_row(item)).rowcount:
                     added_items.append(item.id)
             for record in conversations:
@@ -335,9 +333,6 @@ class GalleryStore:
         return added_items, added_convs
 
 
-_INSERT_ITEM = (
-    f"INSERT INTO items ({', '.join(ITEM_FIELDS)}) VALUES ({', '.join('?' * len(ITEM_FIELDS))})"
-)
 # Walks the (col, created_at) index from one distinct value to the next instead of
 # scanning every row: a handful of lookups however large the gallery grows.
 _DISTINCT_LIVE = """

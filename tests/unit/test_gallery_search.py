@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from studio.gallery import search as gallery_query
-from studio.gallery.records import ITEM_FIELDS, MIGRATIONS, GalleryFilter, GalleryItem, item_to_row
+from studio.gallery.records import ITEM_FIELDS, GalleryFilter, GalleryItem
+from studio.gallery.schema import MIGRATIONS, item_to_row
 from studio.gallery.search import filtered_items, fts_phrase, use_text_index, where_clause
 from studio.gallery.sqlite_pool import SQLitePool
 from studio.gallery.store import GalleryStore
