@@ -14,10 +14,11 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from google.genai import types
 
@@ -26,6 +27,7 @@ from studio.gallery.conversations import blob_refs, iter_inline
 from studio.gallery.files import DigestMismatch, SizeLimitExceeded, ingest_stream
 from studio.gallery.records import (
     ID_RE,
+    ITEM_FIELDS,
     MIME_EXT,
     SHA_RE,
     GalleryItem,
@@ -61,20 +63,26 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-# name -> (accepted JSON types, may be null)
-_FIELD_TYPES: dict[str, tuple[tuple[type, ...], bool]] = {
-    "id": ((str,), False), "created_at": ((str,), False), "page": ((str,), False),
-    "prompt": ((str,), False), "text": ((str,), False), "model": ((str,), False),
-    "engine": ((str,), True), "aspect_ratio": ((str,), True), "image_size": ((str,), True),
-    "seed": ((int,), True), "temperature": ((int, float), True), "finish_reason": ((str,), True),
-    "prompt_tokens": ((int,), True), "output_tokens": ((int,), True),
-    "total_tokens": ((int,), True), "latency_ms": ((int,), True),
-    "cost_usd": ((int, float), True), "parent_id": ((str,), True),
-    "conversation_id": ((str,), True), "turn": ((int,), False), "position": ((int,), False),
-    "width": ((int,), False), "height": ((int,), False), "mime": ((str,), False),
-    "sha256": ((str,), False), "favourite": ((bool,), False), "tags": ((list,), False),
-    "settings": ((dict,), False), "deleted_at": ((str,), True),
-}
+def _json_kinds(cls: type) -> dict[str, tuple[tuple[type, ...], bool]]:
+    """field -> (accepted JSON types, may be null), read from the dataclass's own hints.
+
+    A float field takes any JSON number (an exporter may write 1 for 1.0); every field is
+    required, a nullable one may be null.
+    """
+    hints = get_type_hints(cls)
+    kinds: dict[str, tuple[tuple[type, ...], bool]] = {}
+    for f in fields(cls):
+        args = get_args(hints[f.name]) if get_origin(hints[f.name]) in (Union, UnionType) else ()
+        nullable = type(None) in args
+        base = next((a for a in args if a is not type(None)), hints[f.name])
+        base = get_origin(base) or base  # list[str] -> list, dict[str, Any] -> dict
+        kinds[f.name] = ((int, float) if base is float else (base,), nullable)
+    return kinds
+
+
+_KINDS = _json_kinds(GalleryItem)
+_FIELD_KINDS = {name: _KINDS[name] for name in ITEM_FIELDS}  # checked in the published order
+_FLOAT_FIELDS = [name for name, (kinds, _) in _FIELD_KINDS.items() if float in kinds]
 
 
 def check_entry_name(name: str) -> None:
@@ -146,7 +154,7 @@ def _item_from_manifest(row: Any, n: int, names: dict[str, zipfile.ZipInfo]) -> 
     if not isinstance(row, dict):
         raise _bad(f"item #{n}", "not an object")
     data: dict[str, Any] = {}
-    for name, (kinds, nullable) in _FIELD_TYPES.items():
+    for name, (kinds, nullable) in _FIELD_KINDS.items():
         value = row.get(name)
         if value is None and nullable:
             data[name] = None
@@ -167,7 +175,7 @@ def _item_from_manifest(row: Any, n: int, names: dict[str, zipfile.ZipInfo]) -> 
     file = row.get("file")
     if not isinstance(file, str) or file not in names:
         raise _bad(f"item #{n}", f"its image file {file!r} is not in the ZIP")
-    for key in ("temperature", "cost_usd"):
+    for key in _FLOAT_FIELDS:
         if data[key] is not None:
             data[key] = float(data[key])
     data["tags"] = clean_tags([t for t in data["tags"] if isinstance(t, str)])

@@ -9,22 +9,18 @@ byte-identical (Gemini 3 image models refuse a follow-up turn otherwise).
 from __future__ import annotations
 
 import copy
-import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from google.genai import types
 
-from studio.gallery.records import now_iso, sanitize_settings
+from studio.gallery.dates import now_iso
+from studio.gallery.scrub import sanitize_settings
 
-
-class BlobStore(Protocol):
-    def put_blob(self, data: bytes, mime: str) -> str: ...
-
-    def blob_bytes(self, sha256: str) -> bytes: ...
+if TYPE_CHECKING:  # interfaces imports ConversationSummary from here
+    from studio.gallery.interfaces import BlobStore
 
 
 @dataclass
@@ -72,7 +68,7 @@ def history_to_json(history: list[types.Content], store: BlobStore) -> list[dict
             blob = part.inline_data
             if blob is not None and blob.data is not None:
                 mime = blob.mime_type or "application/octet-stream"
-                ref = {"mime_type": mime, "blob_ref": store.put_blob(blob.data, mime)}
+                ref = {"mime_type": mime, "blob_ref": store.put(blob.data, mime)}
                 if blob.display_name:
                     ref["display_name"] = blob.display_name
                 part_json["inline_data"] = ref
@@ -86,42 +82,13 @@ def history_from_json(history_json: list[dict[str, Any]], store: BlobStore) -> l
     for inline in iter_inline(restored):
         ref = inline.pop("blob_ref", None)
         if ref is not None:
-            inline["data"] = store.blob_bytes(ref)  # raw bytes validate as-is
+            inline["data"] = store.get(ref)  # raw bytes validate as-is
     return [types.Content.model_validate(d) for d in restored]
 
 
 def count_turns(history_json: list[dict[str, Any]], transcript: list[dict[str, Any]]) -> int:
     user_turns = sum(1 for c in history_json if c.get("role") == "user")
     return max(user_turns, sum(1 for t in transcript if t.get("role", "user") == "user"))
-
-
-def save_record(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
-    """Upsert one conversation row (history already in JSON form) and its blob references.
-
-    Runs inside the caller's write transaction.
-    """
-    history = record["history"]
-    conn.execute(
-        """INSERT INTO conversations
-           (id, page, title, created_at, updated_at, model, settings, history, transcript, turns)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(id) DO UPDATE SET page=excluded.page, title=excluded.title,
-             updated_at=excluded.updated_at, model=excluded.model, settings=excluded.settings,
-             history=excluded.history, transcript=excluded.transcript, turns=excluded.turns""",
-        (
-            record["id"], record["page"], record.get("title") or "", record["created_at"],
-            record["updated_at"], record.get("model") or "",
-            json.dumps(sanitize_settings(record.get("settings") or {}), ensure_ascii=False),
-            json.dumps(history, ensure_ascii=False),
-            json.dumps(sanitize_settings(record.get("transcript") or []), ensure_ascii=False),
-            count_turns(history, record.get("transcript") or []),
-        ),
-    )
-    conn.execute("DELETE FROM conversation_blobs WHERE conversation_id = ?", (record["id"],))
-    conn.executemany(
-        "INSERT INTO conversation_blobs (conversation_id, sha256) VALUES (?, ?)",
-        [(record["id"], sha) for sha in sorted(blob_refs(history))],
-    )
 
 
 def to_record(conv: Conversation, store: BlobStore, created_at: str | None) -> dict[str, Any]:
@@ -139,22 +106,6 @@ def to_record(conv: Conversation, store: BlobStore, created_at: str | None) -> d
     }
 
 
-_COLUMNS = "id, page, title, created_at, updated_at, model, settings, history, transcript, turns"
-
-
-def load_record(conn: sqlite3.Connection, conversation_id: str) -> dict[str, Any] | None:
-    """The stored row as plain JSON data (history still holding blob references)."""
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,)
-    ).fetchone()
-    if row is None:
-        return None
-    rec = dict(zip(_COLUMNS.split(", "), row, strict=True))
-    for key in ("settings", "history", "transcript"):
-        rec[key] = json.loads(rec[key])
-    return rec
-
-
 def from_record(record: dict[str, Any], store: BlobStore) -> Conversation:
     return Conversation(
         id=record["id"],
@@ -167,16 +118,3 @@ def from_record(record: dict[str, Any], store: BlobStore) -> Conversation:
         created_at=record["created_at"],
         updated_at=record["updated_at"],
     )
-
-
-def list_summaries(
-    conn: sqlite3.Connection, page: str | None, limit: int
-) -> list[ConversationSummary]:
-    sql = "SELECT id, page, title, model, created_at, updated_at, turns FROM conversations"
-    args: list[Any] = []
-    if page is not None:
-        sql += " WHERE page = ?"
-        args.append(page)
-    sql += " ORDER BY updated_at DESC, rowid DESC LIMIT ?"
-    args.append(limit)
-    return [ConversationSummary(*row) for row in conn.execute(sql, args)]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from studio.gallery.records import ITEM_FIELDS, GalleryFilter, to_iso
-
-ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
-SELECT_ITEMS = f"SELECT {ITEM_COLUMNS} FROM items"
+from studio.gallery.dates import to_iso
+from studio.gallery.filters import GalleryFilter
 
 # rowid breaks ties between equal timestamps and rides along in every index, so
 # "ORDER BY created_at, rowid" is served straight from (.., created_at) indexes.

@@ -100,6 +100,21 @@ def test_zip_layout_and_atomic_output(exported, tmp_path: Path) -> None:
     assert kinds["manifest.json"] == zipfile.ZIP_DEFLATED
 
 
+# The column order users' spreadsheets and scripts have seen since the first release.
+PUBLISHED_COLUMNS = [
+    "id", "created_at", "page", "prompt", "text", "model", "engine", "aspect_ratio",
+    "image_size", "seed", "temperature", "finish_reason", "prompt_tokens", "output_tokens",
+    "total_tokens", "latency_ms", "cost_usd", "parent_id", "conversation_id", "turn",
+    "position", "width", "height", "mime", "sha256", "favourite", "tags", "settings",
+    "deleted_at",
+]
+
+
+def test_published_column_order_is_stable() -> None:
+    """A field added to the dataclasses may append a column; it must not reorder these."""
+    assert list(ITEM_FIELDS[:len(PUBLISHED_COLUMNS)]) == PUBLISHED_COLUMNS
+
+
 def test_manifest_has_every_field_and_identical_images(exported) -> None:
     store, unzipped, _, _ = exported
     manifest = json.loads((unzipped / "manifest.json").read_text("utf-8"))
@@ -114,6 +129,7 @@ def test_manifest_has_every_field_and_identical_images(exported) -> None:
     with (unzipped / "manifest.csv").open(encoding="utf-8-sig", newline="") as fh:
         csv_rows = list(csv.DictReader(fh))
     assert list(csv_rows[0]) == [*ITEM_FIELDS, "file"]
+    assert list(rows[0]) == [*ITEM_FIELDS, "file"]
     by_id = {r["id"]: r for r in csv_rows}
     for row in rows:
         cells = by_id[row["id"]]

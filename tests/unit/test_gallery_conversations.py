@@ -46,15 +46,15 @@ def store(tmp_path: Path) -> GalleryStore:
 
 
 def test_history_json_has_refs_not_bytes(store: GalleryStore) -> None:
-    data = history_to_json(history(), store)
+    data = history_to_json(history(), store.blobs)
     text = json.dumps(data)
     assert "blob_ref" in text and len(text) < 3000  # no base64 image in the JSON
     inline = data[0]["parts"][1]["inline_data"]
     assert set(inline) == {"mime_type", "blob_ref"}
     assert store.blob_bytes(inline["blob_ref"]) == png((0, 0, 255))
-    back = history_from_json(data, store)
+    back = history_from_json(data, store.blobs)
     assert back == history()
-    assert data == history_to_json(back, store)
+    assert data == history_to_json(back, store.blobs)
 
 
 def test_conversation_roundtrip_across_stores(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_upsert_list_delete(store: GalleryStore) -> None:
     assert listed[0].turns == 2 and listed[0].title == "one, continued"
     assert [c.id for c in store.list_conversations(page="edit")] == [second.id]
     assert len(store.list_conversations(limit=1)) == 1
-    blob = history_to_json(history(), store)[1]["parts"][1]["inline_data"]["blob_ref"]
+    blob = history_to_json(history(), store.blobs)[1]["parts"][1]["inline_data"]["blob_ref"]
     assert store.delete_conversation(first.id)
     assert store.load_conversation(first.id) is None
     assert not store.delete_conversation(first.id)

@@ -216,3 +216,39 @@ def test_unknown_files_ignored(source, tmp_path: Path, target: GalleryStore) -> 
     with zipfile.ZipFile(extra, "a") as zf:
         zf.writestr("notes/readme.txt", "hello")
     assert import_zip(target, extra).items_added == 7
+
+
+def _with_first_item(zip_path: Path, out: Path, **changes: object) -> Path:
+    with zipfile.ZipFile(zip_path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["items"][0].update(changes)
+    return rewrite(zip_path, out, {"manifest.json": json.dumps(manifest).encode()})
+
+
+@pytest.mark.parametrize("change", [
+    {"turn": "1"}, {"turn": True}, {"width": 1.5}, {"seed": True}, {"favourite": 1},
+    {"tags": "a;b"}, {"settings": []}, {"page": None}, {"prompt": None}, {"mime": None},
+    {"cost_usd": "0.1"}, {"temperature": False}, {"deleted_at": 3},
+])
+def test_item_fields_are_checked_against_their_types(
+    source, tmp_path: Path, target: GalleryStore, change: dict[str, object],
+) -> None:
+    _, zip_path = source
+    with pytest.raises(ZipRejected, match=f"field {next(iter(change))!r}"):
+        import_zip(target, _with_first_item(zip_path, tmp_path / "bad.zip", **change))
+    assert_untouched(target)
+
+
+def test_nullable_fields_take_null_and_numbers_become_floats(
+    source, tmp_path: Path, target: GalleryStore,
+) -> None:
+    _, zip_path = source
+    with zipfile.ZipFile(zip_path) as zf:
+        first = json.loads(zf.read("manifest.json"))["items"][0]["id"]
+    loose = _with_first_item(zip_path, tmp_path / "loose.zip", engine=None, seed=None,
+                             parent_id=None, temperature=1, cost_usd=0)
+    assert import_zip(target, loose).items_added == 7
+    item = target.get(first)
+    assert (item.engine, item.seed, item.parent_id) == (None, None, None)
+    assert (item.temperature, item.cost_usd) == (1.0, 0.0)
+    assert isinstance(item.temperature, float) and isinstance(item.cost_usd, float)
