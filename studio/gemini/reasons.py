@@ -35,6 +35,10 @@ FINISH_MESSAGES: dict[str, str] = {
     "(MISSING_THOUGHT_SIGNATURE). Start a new conversation from the last image.",
     "MALFORMED_RESPONSE": "Gemini sent a malformed answer (MALFORMED_RESPONSE). Try again.",
     "MODEL_ARMOR": "The request was stopped by a Model Armor policy (MODEL_ARMOR).",
+    "ESCALATION": "The request was stopped by an escalation rule on the account (ESCALATION).",
+    "PUP_LIMITED_DISABLED": "Gemini stopped because this account is limited or disabled for "
+    "Prohibited Use Policy violations (PUP_LIMITED_DISABLED). Check the account in Google AI "
+    "Studio.",
     "FINISH_REASON_UNSPECIFIED": "Gemini ended the answer without saying why "
     "(FINISH_REASON_UNSPECIFIED). Try again.",
 }

@@ -11,11 +11,14 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from studio.gallery.store import GalleryStore
+from studio.gemini.catalog import load_catalog
 from studio.gemini.offline import reset_offline_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
+# The emulator checks thought signatures only for thinking models, as Gemini 3 does.
+THINKING_MODEL = next(m.id for m in load_catalog().models if m.thinking)
 
 
 @pytest.fixture(autouse=True)

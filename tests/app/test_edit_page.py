@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
-from tests.app.conftest import assert_clean
+from tests.app.conftest import THINKING_MODEL, assert_clean
 
 
 def _png(color: tuple[int, int, int] = (200, 40, 40), size: tuple[int, int] = (96, 64)) -> bytes:
@@ -54,12 +54,16 @@ def test_five_turns_with_an_undo_and_a_branch_keep_working(open_page, gallery: G
 
 
 def test_the_history_sent_back_keeps_thought_signatures(open_page):
-    at = _upload(open_page("edit"), _png())
+    # on a thinking model the emulator checks every signature sent back, as Gemini 3 does
+    at = open_page("edit")
+    at.selectbox(key="model").set_value(THINKING_MODEL).run()
+    at = _upload(at, _png())
     _say(at, "Make it sepia")
     _say(at, "Add a border")
     _say(at, "Mirror it")
     # the emulator answers 400 for a history without its signatures
-    assert not at.error and len(at.image) >= 4
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.image) >= 4
 
 
 def test_reset_starts_over_and_the_conversation_stays_resumable(open_page):

@@ -70,7 +70,7 @@ FAULTS = {
     "[fault:max_tokens]": "MAX_TOKENS",
     "[fault:unknown_finish]": "SOMETHING_NEW",
     "[fault:malformed]": "could not read",
-    "[fault:stream_error]": "",
+    "[fault:stream_error]": "service is unavailable right now (500",
 }
 
 

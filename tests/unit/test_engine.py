@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from studio.emulator.testing import running_server
+from studio.gemini.catalog import load_catalog
 from studio.gemini.clients import (
     GEMINI,
     OFFLINE,
     RETRY_STATUS_CODES,
     NetworkSettings,
     engine_for,
+    live_model_ids,
     make_gemini_client,
     resolve_api_key,
 )
@@ -57,6 +60,9 @@ def test_network_settings_come_from_the_environment() -> None:
 
 
 def test_gemini_client_leaves_the_base_url_to_the_sdk(monkeypatch) -> None:
-    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", "http://127.0.0.1:9/")
-    client = make_gemini_client(resolve_api_key("k", {}, {}), NetworkSettings())
-    assert client._api_client._http_options.base_url.startswith("http://127.0.0.1:9")
+    # proven by where the call lands: a real emulator server on the variable's address
+    with running_server() as server:
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
+        client = make_gemini_client(resolve_api_key("k", {}, {}), NetworkSettings())
+        ids = live_model_ids(client)
+    assert load_catalog().default_model in ids
