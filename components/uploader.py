@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import state
 from studio.making.attachments import Attachment, keep_upload
-from studio.uploads.normalize import UploadRejected, describe_limits, normalize_upload
+from studio.uploads import UploadRejected, describe_limits, normalize_upload
 
 # No extension filter on the widgets: Streamlit's own check answers a wrong extension with
 # an exception, and the browser's with a generic note. Every file is read by its bytes

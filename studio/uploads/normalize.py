@@ -11,76 +11,37 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-_MB = 1024 * 1024
-
-# Formats we hand to Gemini after normalization; anything else Pillow can read is refused by name.
-ACCEPTED_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "WEBP", "GIF")
-_FORMAT_LABELS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
-_ACCEPTED_PHRASE = "PNG, JPEG, WebP or GIF"
-
-# Pillow reports multi-picture JPEGs (most iPhone/Android photos carry a depth or gain map after
-# the main image) as "MPO". The main image is a plain baseline JPEG, so treat it as one.
-_FORMAT_ALIASES = {"MPO": "JPEG"}
+from studio.uploads.formats import (
+    _FORMAT_ALIASES,
+    _IMAGE_MAGIC,
+    _QUARTER_TURN_ORIENTATIONS,
+    _TRANSPOSING_ORIENTATIONS,
+    _exif_orientation,
+    _is_webp,
+    _not_an_image_message,
+    _png_bit_depth,
+    _reject_known_unsupported,
+)
+from studio.uploads.limits import (
+    _ACCEPTED_PHRASE,
+    _FORMAT_LABELS,
+    _MB,
+    ACCEPTED_FORMATS,
+    UploadLimits,
+    UploadRejected,
+    _damaged,
+    _format_number,
+    _too_many_pixels,
+)
 
 JPEG_QUALITY = 92
 
-# ISO-BMFF major brands used by HEIC/HEIF stills and sequences. "mif1"/"msf1" are generic HEIF
-# brands that AVIF files use too, so those are only HEIC when no "avif" brand is listed.
-_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
-_GENERIC_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
-_AVIF_BRANDS = frozenset({b"avif", b"avis"})
-
-# Magic numbers of the formats we accept: a file that starts like one of them but that Pillow
-# can't open is a broken image, not "not an image".
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 _SIXTEEN_BIT_MODES = frozenset({"I", "I;16", "I;16L", "I;16B", "I;16N"})
-
-# EXIF orientation values that need a flip or rotation (1 is already upright).
-_EXIF_ORIENTATION_TAG = 0x0112
-_TRANSPOSING_ORIENTATIONS = frozenset(range(2, 9))
-_QUARTER_TURN_ORIENTATIONS = frozenset({5, 6, 7, 8})
-
-
-@dataclass(frozen=True)
-class UploadLimits:
-    max_bytes: int = 20 * _MB  # env STUDIO_MAX_UPLOAD_MB (in MB)
-    max_pixels: int = 50_000_000  # decoded pixels allowed at all; env STUDIO_MAX_UPLOAD_MEGAPIXELS
-    max_side: int = 3072  # longer side after normalization; env STUDIO_MAX_SIDE
-
-    def __post_init__(self) -> None:
-        for name in ("max_bytes", "max_pixels", "max_side"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"UploadLimits.{name} must be a positive integer, got {value!r}")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> UploadLimits:
-        """Defaults, overridden by any STUDIO_* variable that is set and non-empty.
-
-        A malformed value raises ValueError rather than silently falling back: a typo in the
-        deployment config should be loud, not quietly change what users may upload.
-        """
-        kwargs: dict[str, int] = {}
-        megabytes = _env_positive_number(environ, "STUDIO_MAX_UPLOAD_MB")
-        if megabytes is not None:
-            kwargs["max_bytes"] = max(1, int(megabytes * _MB))
-        megapixels = _env_positive_number(environ, "STUDIO_MAX_UPLOAD_MEGAPIXELS")
-        if megapixels is not None:
-            kwargs["max_pixels"] = max(1, int(megapixels * 1_000_000))
-        side = _env_positive_number(environ, "STUDIO_MAX_SIDE")
-        if side is not None:
-            if side != int(side):
-                raise ValueError(f"STUDIO_MAX_SIDE must be a whole number of pixels, got {side!r}")
-            kwargs["max_side"] = int(side)
-        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -91,28 +52,6 @@ class NormalizedImage:
     height: int
     original_format: str  # Pillow's name for what was uploaded: "PNG", "JPEG", "WEBP", "GIF"
     notes: tuple[str, ...] = ()  # what was changed, for the user; empty when passed through
-
-
-class UploadRejected(ValueError):
-    """The upload can't be used. `.message` is a user-facing sentence (no paths, no tracebacks).
-
-    `.reason` is a stable short code for callers and tests: "empty", "too_large", "not_image",
-    "svg", "heic", "unsupported_format", "damaged", "too_many_pixels".
-    """
-
-    def __init__(self, message: str, *, reason: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reason = reason
-
-
-def describe_limits(limits: UploadLimits | None = None) -> str:
-    """One line for the upload widget's help text."""
-    limits = limits or UploadLimits.from_env()
-    return (
-        f"{_ACCEPTED_PHRASE}, up to {_format_number(limits.max_bytes / _MB)} MB"
-        f" and {_format_number(limits.max_pixels / 1_000_000)} megapixels"
-    )
 
 
 def normalize_upload(
@@ -323,101 +262,4 @@ def _encode(img: Image.Image, icc_profile: object) -> tuple[bytes, str]:
     return buf.getvalue(), "image/jpeg"
 
 
-def _exif_orientation(img: Image.Image) -> int:
-    try:
-        value = img.getexif().get(_EXIF_ORIENTATION_TAG, 1)
-        return int(value)
-    except Exception:
-        # A broken EXIF block shouldn't sink an otherwise fine image; treat it as upright.
-        return 1
 
-
-def _png_bit_depth(data: bytes) -> int | None:
-    # IHDR is always the first chunk: 8-byte signature, 4-byte length, b"IHDR", width, height,
-    # then the bit depth byte at offset 24.
-    if len(data) > 24 and data[12:16] == b"IHDR":
-        return data[24]
-    return None
-
-
-def _is_webp(data: bytes) -> bool:
-    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-
-
-def _reject_known_unsupported(data: bytes, filename: str | None) -> None:
-    """Name formats users commonly try (iPhone HEIC, AVIF, SVG) instead of "not an image"."""
-    if data[4:8] == b"ftyp":
-        major = data[8:12]
-        box_size = int.from_bytes(data[0:4], "big")
-        compatible = data[16 : min(max(box_size, 16), 256)]
-        brands = {compatible[i : i + 4] for i in range(0, len(compatible) - 3, 4)} | {major}
-        if major in _AVIF_BRANDS or (major in _GENERIC_HEIF_BRANDS and brands & _AVIF_BRANDS):
-            raise UploadRejected(
-                "AVIF images aren't supported yet — export as JPEG or PNG.",
-                reason="unsupported_format",
-            )
-        if major in _HEIC_BRANDS or major in _GENERIC_HEIF_BRANDS:
-            raise UploadRejected(
-                "HEIC photos aren't supported yet — export as JPEG or PNG.", reason="heic"
-            )
-
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    looks_like_svg = head.startswith(b"<") and b"<svg" in head
-    named_svg = _display_name(filename).lower().endswith((".svg", ".svgz"))
-    # Gzipped SVG (.svgz) can only be recognised by name: the content is just a gzip stream.
-    if looks_like_svg or (named_svg and data[:2] == b"\x1f\x8b"):
-        raise UploadRejected(
-            "SVG (vector) images aren't supported — export it as PNG and upload that.",
-            reason="svg",
-        )
-
-
-def _not_an_image_message(filename: str | None) -> str:
-    name = _display_name(filename)
-    subject = f'"{name}"' if name else "This file"
-    return f"{subject} is not an image we can read — upload a {_ACCEPTED_PHRASE} file."
-
-
-def _display_name(filename: str | None) -> str:
-    """Just the file's own name: browsers may send a full client path, which we never echo."""
-    if not filename:
-        return ""
-    name = re.split(r"[\\/]", filename)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name if len(name) <= 80 else name[:77] + "..."
-
-
-def _too_many_pixels(size: tuple[int, int] | None, limits: UploadLimits) -> UploadRejected:
-    limit_text = f"{_format_number(limits.max_pixels / 1_000_000)} megapixels"
-    if size is None:
-        message = f"The image's dimensions are too large: the limit is {limit_text}."
-    else:
-        w, h = size
-        message = (
-            f"The image is {w}x{h} pixels ({_format_number(w * h / 1_000_000)} megapixels), "
-            f"more than the {limit_text} allowed."
-        )
-    return UploadRejected(message, reason="too_many_pixels")
-
-
-def _damaged() -> UploadRejected:
-    return UploadRejected("The image file is damaged or incomplete.", reason="damaged")
-
-
-def _format_number(value: float) -> str:
-    """20.0 -> "20", 7.5 -> "7.5", 0.25 -> "0.25": readable without false precision."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _env_positive_number(environ: Mapping[str, str], name: str) -> float | None:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {raw!r}")
-    return value

@@ -1,4 +1,4 @@
-"""Tests for studio.uploads.normalize: every input is built in-process with Pillow (or by hand, for headers
+"""Tests for studio.uploads: every input is built in-process with Pillow (or by hand, for headers
 Pillow won't write), so no binary fixtures live in the repo."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import zlib
 import pytest
 from PIL import Image, ImageFile, JpegImagePlugin
 
-from studio.uploads.normalize import (
+from studio.uploads import (
     NormalizedImage,
     UploadLimits,
     UploadRejected,

@@ -1,0 +1,88 @@
+"""Checks on an import ZIP that cost nothing to run first: entry names, sizes, the manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from studio.exchange.export_zip import FORMAT, VERSION
+
+MiB = 1 << 20
+
+GiB = 1 << 30
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+class ZipRejected(ValueError):
+    """The ZIP is not a valid, safe Image Studio export. The message says why, for humans."""
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_files: int = 20_000
+    max_total_bytes: int = 4 * GiB
+    max_file_bytes: int = 64 * MiB
+
+def check_entry_name(name: str) -> None:
+    if not name or "\x00" in name:
+        raise ZipRejected("refused: the ZIP has an entry with an empty or binary name")
+    if "\\" in name:
+        raise ZipRejected(f"refused: entry {name!r} uses backslashes (Windows path tricks)")
+    if name.startswith("/") or _DRIVE.match(name):
+        raise ZipRejected(f"refused: entry {name!r} is an absolute path")
+    if ".." in name.split("/"):
+        raise ZipRejected(f"refused: entry {name!r} points outside the folder (path traversal)")
+
+def check_entries(zf: zipfile.ZipFile, limits: ImportLimits) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > limits.max_files:
+        raise ZipRejected(f"refused: {len(infos)} files is more than the limit of {limits.max_files}")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        check_entry_name(info.filename)
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise ZipRejected(f"refused: entry {info.filename!r} is a symbolic link")
+        if info.flag_bits & 0x1:
+            raise ZipRejected(f"refused: entry {info.filename!r} is encrypted")
+        if info.filename in by_name:
+            raise ZipRejected(f"refused: entry {info.filename!r} appears twice")
+        if info.file_size > limits.max_file_bytes:
+            raise ZipRejected(f"refused: {info.filename!r} is {info.file_size:,} bytes, over the "
+                              f"{limits.max_file_bytes:,}-byte limit per file")
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise ZipRejected(f"refused: the ZIP unpacks to more than {limits.max_total_bytes:,} bytes")
+        by_name[info.filename] = info
+    return by_name
+
+def read_manifest(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit: int) -> dict[str, Any]:
+    if "manifest.json" not in names:
+        raise ZipRejected("refused: no manifest.json — this is not an Image Studio export")
+    try:
+        with zf.open(names["manifest.json"]) as fh:
+            raw = fh.read(limit + 1)
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, zlib.error) as exc:
+        raise ZipRejected(f"refused: manifest.json cannot be read ({exc})") from None
+    if len(raw) > limit:
+        raise ZipRejected("refused: manifest.json is larger than its declared size allows")
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ZipRejected(f"refused: manifest.json is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ZipRejected("refused: manifest.json is not an Image Studio export manifest")
+    if manifest.get("version") != VERSION:
+        raise ZipRejected(f"refused: export format version {manifest.get('version')!r} is not "
+                          f"supported (this Image Studio reads version {VERSION})")
+    if not isinstance(manifest.get("items"), list) or not isinstance(
+        manifest.get("conversations", []), list
+    ):
+        raise ZipRejected("refused: manifest.json has no valid 'items' list")
+    return manifest
+
+def refusal(what: str, why: str) -> ZipRejected:
+    return ZipRejected(f"refused: manifest.json {what}: {why}")
