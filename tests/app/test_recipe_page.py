@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from studio.gallery.records import GalleryFilter
-from tests.app.conftest import assert_clean
+from tests.app.conftest import THINKING_MODEL, assert_clean
 
 
 def test_recipe_streams_steps_with_images_and_an_ingredient_table(open_page, gallery):
@@ -27,4 +27,17 @@ def test_recipe_example_and_follow_up(open_page, gallery):
     before = gallery.count()
     at.chat_input(key="recipe_feedback").set_value("Make it for 8 people").run()
     assert_clean(at)
+    assert gallery.count() > before
+
+
+def test_a_follow_up_on_a_thinking_model_sends_the_signatures_back(open_page, gallery):
+    # the emulator answers 400 to a history whose thought signatures were dropped
+    at = open_page("recipe")
+    at.selectbox(key="model").set_value(THINKING_MODEL).run()
+    at.text_input(key="recipe_dish").input("lemon tart")
+    at.button(key="recipe_generate").click().run()
+    before = gallery.count()
+    at.chat_input(key="recipe_feedback").set_value("Make it for 8 people").run()
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
     assert gallery.count() > before

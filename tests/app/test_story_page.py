@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
-from tests.app.conftest import assert_clean
+from tests.app.conftest import THINKING_MODEL, assert_clean
 
 
 def _tell(at: AppTest, premise: str, scenes: int = 3, style: str = "3D digital art") -> AppTest:
@@ -66,3 +66,15 @@ def test_thoughts_are_shown_collapsed_when_the_model_sends_them(open_page):
     thoughts = [e for e in at.expander if "thoughts" in e.label]
     assert thoughts and not thoughts[0].proto.expanded
     assert thoughts[0].markdown, "the thought text is inside"
+
+
+def test_feedback_on_a_thinking_model_sends_the_signatures_back(open_page, gallery):
+    # the emulator answers 400 to a history whose thought signatures were dropped
+    at = open_page("story")
+    at.selectbox(key="model").set_value(THINKING_MODEL).run()
+    at = _tell(at, "a heron who collects buttons", scenes=2)
+    at.chat_input(key="story_feedback").set_value("Retell it at night").run()
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.button_group(key="story_version").value == 2
+    assert len(gallery.query(GalleryFilter(page="story"))) == 4
