@@ -7,7 +7,7 @@ caller chose (the merged catalog: models.json plus the live list).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -64,8 +64,37 @@ def send_in_chat(
     """Send one chat turn, streaming. The Chat keeps the model's parts unchanged, thought
     signatures included, and records the turn only if the answer completed."""
     body = list(message) if not isinstance(message, str) else message
-    return _collect(settings, info, lambda: chat.send_message_stream(body, config=config),
-                    on_update, secrets)
+    curated_before = len(chat.get_history(curated=True))
+    full_before = len(chat.get_history())
+    answer: list[types.Content] = []
+
+    def chunks() -> Iterator[types.GenerateContentResponse]:
+        for chunk in chat.send_message_stream(body, config=config):
+            content = chunk.candidates[0].content if chunk.candidates else None
+            if content is not None:
+                answer.append(content)
+            yield chunk
+
+    result = _collect(settings, info, chunks, on_update, secrets)
+    if result.error is None and result.finish_reason is not None \
+            and len(chat.get_history(curated=True)) == curated_before:
+        _keep_finished_turn(chat, full_before, answer)
+    return result
+
+
+def _keep_finished_turn(chat: chats.Chat, full_before: int,
+                        answer: list[types.Content]) -> None:
+    """The API often ends a stream with a chunk holding only finishReason and usage (no
+    content, or content without parts). The SDK then counts the whole turn invalid and
+    leaves it out of the curated history, which the next request sends: the model would
+    forget the turn. An answer that did finish is recorded, its parts unchanged."""
+    parts = [p for content in answer for p in content.parts or [] if p != types.Part()]
+    full = chat.get_history()
+    if not parts or len(full) <= full_before:
+        return  # nothing to send back: the API refuses a model turn without parts
+    user = full[full_before]  # the user turn exactly as the SDK built and sent it
+    chat.record_history(user_input=user, model_output=[types.Content(role="model", parts=parts)],
+                        is_valid=True)
 
 
 def generate(
