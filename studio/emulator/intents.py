@@ -20,7 +20,8 @@ from .edits import apply_ops, parse_edit_ops, wants_reference
 from .faults import strip_directives
 from .figures import SUBJECT_COLOURS, character_for
 from .styles import detect_style
-from .textlayout import detect_format, extract_roles, quoted_strings, render_text_card, strip_quoted
+from .textcards import render_text_card
+from .textlayout import detect_format, extract_roles, quoted_strings, strip_quoted
 from .wire import GenerateRequest, WireError
 
 
