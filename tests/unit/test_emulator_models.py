@@ -129,7 +129,7 @@ def test_input_over_the_token_limit_is_400():
 
 
 def test_request_body_over_the_limit_is_400():
-    client, emu = offline_client(Emulator(max_request_bytes=20_000))
+    client, _ = offline_client(Emulator(max_request_bytes=20_000))
     big = types.Part.from_bytes(data=b"\x89PNG" + bytes(30_000), mime_type="image/png")
     with pytest.raises(errors.ClientError) as e:
         client.models.generate_content(model=FLASH, contents=[big, "mirror it"])
