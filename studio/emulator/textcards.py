@@ -29,28 +29,38 @@ def render_text_card(
     ink = contrast_ink(main)
     head, body, small = ink, ink, ink
     if fmt == "invitation":
-        bg, gold = (250, 244, 230), (186, 146, 64)
+        # Paper, ornament and the frame's inset come from the seeded rng, so variants differ.
+        bg = mix((250, 244, 230), hsv(rng.random(), 0.25, 0.98), rng.uniform(0.1, 0.35))
+        gold = hsv(0.11 + rng.uniform(-0.03, 0.03), rng.uniform(0.5, 0.72), rng.uniform(0.62, 0.8))
         d.rectangle((0, 0, w, h), fill=bg)
-        for inset, width in ((3 * u, 1.2 * u), (5.5 * u, 0.5 * u)):
+        outer = rng.uniform(2.5, 4) * u
+        for inset, width in ((outer, 1.2 * u), (outer + 2.5 * u, 0.5 * u)):
             d.rectangle(
                 (inset, inset, w - inset, h - inset), outline=gold, width=max(1, round(width))
             )
+        corner, sides = outer + 5 * u, rng.choice((4, 5, 6, 8))
         for cx, cy in (
-            (8 * u, 8 * u),
-            (w - 8 * u, 8 * u),
-            (8 * u, h - 8 * u),
-            (w - 8 * u, h - 8 * u),
+            (corner, corner),
+            (w - corner, corner),
+            (corner, h - corner),
+            (w - corner, h - corner),
         ):
-            d.regular_polygon((cx, cy, 2.2 * u), 4, fill=gold)
-        head, body, small = (120, 30, 50), (60, 50, 50), gold
+            d.regular_polygon((cx, cy, 2.2 * u), sides, fill=gold)
+        head, body, small = hsv(rng.uniform(0.9, 1.05), 0.7, 0.5), (60, 50, 50), gold
         box = (12 * u, 12 * u, w - 12 * u, h - 12 * u)
     elif fmt == "menu":
-        d.rectangle((0, 0, w, h), fill=(120, 82, 50))
-        d.rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), fill=(34, 44, 40))
-        for y in (h * 0.3, h * 0.72):
+        frame = hsv(0.07 + rng.uniform(-0.03, 0.03), 0.6, rng.uniform(0.4, 0.55))
+        board = hsv(rng.uniform(0.3, 0.6), 0.25, rng.uniform(0.15, 0.22))
+        d.rectangle((0, 0, w, h), fill=frame)
+        d.rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), fill=board)
+        for y in (h * rng.uniform(0.27, 0.33), h * rng.uniform(0.69, 0.75)):
             for x in range(round(12 * u), round(w - 12 * u), max(2, round(3 * u))):
                 d.ellipse((x, y, x + 0.8 * u, y + 0.8 * u), fill=(200, 200, 190))
-        head, body, small = (250, 246, 230), (226, 226, 214), (236, 200, 120)
+        head, body, small = (
+            (250, 246, 230),
+            (226, 226, 214),
+            hsv(0.1 + rng.uniform(-0.04, 0.04), 0.5, 0.92),
+        )
     elif fmt == "slide":
         d.rectangle((0, 0, w, h), fill=(250, 250, 252))
         bar = h * 0.28
