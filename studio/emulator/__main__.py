@@ -1,6 +1,7 @@
 """Run the emulator as a loopback HTTP server.
 
     python -m studio.emulator --port 8765 [--host 127.0.0.1] [--chunk-delay 0.2] [--latency 0]
+        [--seed N] [--responder drawing|echo] [--log-requests] [--max-request-mb 100]
 
 Prints one ready line (with the real port, useful with --port 0) and exits
 cleanly on SIGTERM or Ctrl-C.
@@ -13,8 +14,12 @@ import signal
 import sys
 import threading
 
+from .interface import Responder
+from .responders import DrawingResponder, EchoResponder
 from .server import make_server
-from .service import Emulator
+from .service import DEFAULT_MAX_REQUEST_BYTES, Emulator
+
+RESPONDERS: dict[str, type[Responder]] = {"drawing": DrawingResponder, "echo": EchoResponder}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,9 +37,34 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before every answer")
     parser.add_argument("--seed", type=int, default=None, help="seed used when a request sets none")
+    parser.add_argument(
+        "--responder", choices=sorted(RESPONDERS), default="drawing", help="what the model answers"
+    )
+    parser.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="keep the last requests (images summarised) for GET /_emulator/requests",
+    )
+    parser.add_argument(
+        "--max-logged", type=int, default=50, help="requests kept when --log-requests is on"
+    )
+    parser.add_argument(
+        "--max-request-mb",
+        type=float,
+        default=DEFAULT_MAX_REQUEST_BYTES / 2**20,
+        help="reject request bodies larger than this (MiB) with a 400",
+    )
     args = parser.parse_args(argv)
 
-    emulator = Emulator(chunk_delay=args.chunk_delay, latency=args.latency, default_seed=args.seed)
+    emulator = Emulator(
+        responder=RESPONDERS[args.responder](),
+        chunk_delay=args.chunk_delay,
+        latency=args.latency,
+        default_seed=args.seed,
+        log_requests=args.log_requests,
+        max_logged=args.max_logged,
+        max_request_bytes=int(args.max_request_mb * 2**20),
+    )
     server = make_server(emulator, args.host, args.port)
     host, port = server.server_address[:2]
 

@@ -121,17 +121,22 @@ def recipe_step(size: tuple[int, int], dish: str, step: int, steps: int, seed: i
     w, h = size
     # Food-like hues (reds, oranges, browns, yellows; greens for salads) on a wooden table.
     hue = 0.28 if "salad" in dish else 0.02 + (stable_hash("dish", dish) % 1000) / 1000 * 0.13
-    table = hsv(0.07 + (stable_hash("table", dish) % 100) / 2000, 0.3, 0.78)
+    # The seed moves the table, boards and bowl a little, so every variant differs
+    # (the food colours alone can coincide once cooked) while one seed stays stable.
+    layout = rng_for("recipe-layout", dish, seed)
+    table = hsv(0.07 + layout.uniform(-0.03, 0.03), 0.3 + layout.uniform(-0.08, 0.08), 0.78)
     img = Image.new("RGB", size, table)
     d = ImageDraw.Draw(img)
     u = min(w, h) / 100
     t = step / max(1, steps - 1)  # 0 → raw ingredients, 1 → served
-    for i in range(0, w, max(1, round(12 * u))):  # table boards
+    board = layout.uniform(9, 15) * u
+    for i in range(round(layout.uniform(0, board)), w, max(1, round(board))):  # table boards
         d.line((i, 0, i, h), fill=shade(table, 0.93), width=max(1, round(u * 0.6)))
     rng = rng_for("ingredients", dish, seed)
     raw = [hsv(hue + rng.uniform(-0.15, 0.15), 0.6, 0.85) for _ in range(5)]
     cooked = hsv(hue + 0.02, 0.7, 0.62)
-    cx, cy, r = w / 2, h / 2, min(w, h) * 0.34
+    cx, cy = w * layout.uniform(0.46, 0.54), h * layout.uniform(0.46, 0.54)
+    r = min(w, h) * 0.34
     if step == 0:  # ingredients laid out around a small bowl
         for i, c in enumerate(raw):
             ang = i / len(raw) * 6.283

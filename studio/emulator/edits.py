@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from .palette import COLOUR_RE, NAMED_COLOURS
 from .styles import STYLES, find_styles, finish
-from .textlayout import add_caption, quoted_strings
+from .textcards import add_caption
+from .textlayout import quoted_strings
 
 _COLOUR = COLOUR_RE.pattern[3:-3]  # the bare alternation of colour names
 

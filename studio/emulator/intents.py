@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image, UnidentifiedImageError
@@ -19,22 +19,17 @@ from . import draw, recipes, stories
 from .edits import apply_ops, parse_edit_ops, wants_reference
 from .faults import strip_directives
 from .figures import SUBJECT_COLOURS, character_for
+from .interface import ReplyPart
 from .styles import detect_style
-from .textlayout import detect_format, extract_roles, quoted_strings, render_text_card, strip_quoted
-from .wire import GenerateRequest, WireError
-
-
-@dataclass
-class PlannedPart:
-    kind: str  # "text" | "image"
-    text: str = ""
-    render: Callable[[], Image.Image] | None = None
+from .textcards import render_text_card
+from .textlayout import detect_format, extract_roles, quoted_strings, strip_quoted
+from .wire import WireContent, WireError
 
 
 @dataclass
 class Plan:
     intent: str
-    parts: list[PlannedPart]
+    parts: list[ReplyPart]
     finish_reason: str = "STOP"
     thoughts: list[str] = field(default_factory=list)
 
@@ -55,8 +50,7 @@ class Settings:
     temperature: float
 
 
-def read_conversation(req: GenerateRequest) -> Conversation:
-    contents = req.contents
+def read_conversation(contents: Sequence[WireContent]) -> Conversation:
     last_user = max(
         (i for i, c in enumerate(contents) if c.role != "model"), default=len(contents) - 1
     )
@@ -94,7 +88,7 @@ def open_image(data: bytes) -> Image.Image:
 
 
 def _no_image(intent: str, text: str) -> Plan:
-    return Plan(intent, [PlannedPart("text", text)], finish_reason="NO_IMAGE")
+    return Plan(intent, [ReplyPart("text", text)], finish_reason="NO_IMAGE")
 
 
 # "make a watercolour of a cat" creates; "make it a watercolour" / "add a border" edits.
@@ -175,13 +169,13 @@ def _plan_story(conv: Conversation, s: Settings) -> Plan:
     spec = stories.parse_story(texts)
     ch = character_for(spec.subject, spec.colour, spec.accessories)
     backgrounds = stories.scene_backgrounds(spec, s.seed)
-    parts: list[PlannedPart] = []
+    parts: list[ReplyPart] = []
     for k, (line, bg) in enumerate(
         zip(stories.scene_texts(spec, backgrounds, s.seed), backgrounds, strict=True)
     ):
-        parts.append(PlannedPart("text", line))
+        parts.append(ReplyPart("text", line))
         parts.append(
-            PlannedPart(
+            ReplyPart(
                 "image",
                 render=lambda k=k, bg=bg: draw.story_scene(s.size, ch, spec.style, bg, k, s.seed),
             )
@@ -200,11 +194,11 @@ def _plan_recipe(conv: Conversation, s: Settings) -> Plan:
     diet = recipes.diets(joined)
     recipe = recipes.adapt(base, recipes.servings(joined), diet)
     steps = recipes.step_texts(recipe, diet)
-    parts = [PlannedPart("text", recipes.intro_markdown(recipe, diet))]
+    parts = [ReplyPart("text", recipes.intro_markdown(recipe, diet))]
     for k, line in enumerate(steps):
-        parts.append(PlannedPart("text", line))
+        parts.append(ReplyPart("text", line))
         parts.append(
-            PlannedPart(
+            ReplyPart(
                 "image", render=lambda k=k: draw.recipe_step(s.size, dish, k, len(steps), s.seed)
             )
         )
@@ -220,8 +214,8 @@ def _plan_text(conv: Conversation, s: Settings) -> Plan:
     line = f"Here's your {fmt} with the text {quoted}." if texts else f"Here's your {fmt}."
     skeleton = strip_quoted(conv.prompt)
     parts = [
-        PlannedPart("text", line),
-        PlannedPart("image", render=lambda: render_text_card(s.size, roles, fmt, skeleton, s.seed)),
+        ReplyPart("text", line),
+        ReplyPart("image", render=lambda: render_text_card(s.size, roles, fmt, skeleton, s.seed)),
     ]
     thought = f"**Laying out the {fmt}**\n\nSetting the headline large, the body medium and the details small, centred."
     return Plan("text", parts, thoughts=[thought])
@@ -243,8 +237,8 @@ def _plan_plain(conv: Conversation, s: Settings) -> Plan:
             return draw.plain_picture(s.size, prompt, s.seed, s.temperature, style)
 
     parts = [
-        PlannedPart("text", f"Here's an image of {summary.rstrip('.')}."),
-        PlannedPart("image", render=render),
+        ReplyPart("text", f"Here's an image of {summary.rstrip('.')}."),
+        ReplyPart("image", render=render),
     ]
     return Plan(
         "plain",
@@ -279,7 +273,7 @@ def _plan_edit(conv: Conversation, s: Settings) -> Plan:
         )
     said = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and then " + done[-1]
     parts = [
-        PlannedPart("text", f"Here's the edited image: I {said}."),
-        PlannedPart("image", render=lambda: img),
+        ReplyPart("text", f"Here's the edited image: I {said}."),
+        ReplyPart("image", render=lambda: img),
     ]
     return Plan("edit", parts, thoughts=[f"**Editing the image**\n\nPlanned steps: {said}."])

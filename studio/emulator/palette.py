@@ -57,10 +57,6 @@ def rng_for(*parts: object) -> random.Random:
     return random.Random(stable_hash(*parts))
 
 
-def colour_named(name: str | None) -> RGB | None:
-    return NAMED_COLOURS.get(name.lower()) if name else None
-
-
 def find_colours(text: str) -> list[str]:
     return [m.group(1).lower() for m in COLOUR_RE.finditer(text)]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .draw import encode_png
 from .faults import Fault
-from .intents import PlannedPart
+from .interface import ReplyPart, sniff_mime
 from .signatures import Signer
 from .wire import dumps, error_json, image_part, response_json, sse, text_part, usage_json
 
@@ -50,7 +50,7 @@ class Answer:
 
     model: str
     response_id: str
-    parts: list[PlannedPart]
+    parts: list[ReplyPart]
     thoughts: list[str]
     finish_reason: str | None = "STOP"
     finish_message: str | None = None
@@ -111,11 +111,14 @@ class _Builder:
         self.text_tokens += tokens(text)
         return text_part(text, signature=sig)
 
-    def _image(self, part: PlannedPart) -> dict:
-        assert part.render is not None
-        png = encode_png(part.render())
+    def _image(self, part: ReplyPart) -> dict:
+        if part.data is not None:
+            data, mime = part.data, sniff_mime(part.data)
+        else:
+            assert part.render is not None
+            data, mime = encode_png(part.render()), "image/png"
         self.image_tokens += self.a.image_tokens
-        return image_part(png, self.signer.sign_image(png))
+        return image_part(data, self.signer.sign_image(data), mime)
 
     def usage(self) -> dict:
         a = self.a
@@ -241,14 +244,14 @@ def apply_outcome(a: Answer, f: Fault) -> None:
         }
     elif f.kind == "no_image":
         text = f.message or "I can't generate an image for that request. Try rephrasing it."
-        a.parts, a.finish_reason = [PlannedPart("text", text)], "NO_IMAGE"
+        a.parts, a.finish_reason = [ReplyPart("text", text)], "NO_IMAGE"
     elif f.kind == "max_tokens":
         first = next(
             (p.text for p in a.parts if p.kind == "text"), "Here is the beginning of an answer"
         )
         words = first.split(" ")
         a.parts, a.finish_reason = (
-            [PlannedPart("text", " ".join(words[: max(1, len(words) // 2)]))],
+            [ReplyPart("text", " ".join(words[: max(1, len(words) // 2)]))],
             "MAX_TOKENS",
         )
     elif f.kind == "unknown_finish":

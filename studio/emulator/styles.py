@@ -6,6 +6,7 @@ and a post-pass over the whole picture (blur + paper, noise + vignette, ...).
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 
@@ -65,13 +66,13 @@ def finish(img: Image.Image, style: Style, seed: int) -> Image.Image:
     if style.name == "watercolor":
         soft = img.filter(ImageFilter.GaussianBlur(max(2, min(w, h) // 110)))
         paper = Image.new("RGB", img.size, (244, 236, 216))
-        grain = Image.effect_noise((max(1, w // 4), max(1, h // 4)), 18).resize(img.size)
+        grain = seeded_noise((max(1, w // 4), max(1, h // 4)), seed, 18).resize(img.size)
         paper = ImageChops.multiply(
             paper, Image.merge("RGB", [grain.point(lambda v: 200 + v // 5)] * 3)
         )
         return Image.blend(soft, paper, 0.22)
     if style.name == "photo":
-        noise = Image.effect_noise(img.size, 28).convert("RGB")
+        noise = seeded_noise(img.size, seed, 28).convert("RGB")
         img = Image.blend(img.filter(ImageFilter.GaussianBlur(1)), noise, 0.08)
         return vignette(img, 0.55)
     if style.name == "pixel":
@@ -82,6 +83,19 @@ def finish(img: Image.Image, style: Style, seed: int) -> Image.Image:
     if style.name == "comic":
         return img.quantize(32, dither=Image.Dither.NONE).convert("RGB")
     return img
+
+
+def seeded_noise(size: tuple[int, int], seed: int, sigma: float) -> Image.Image:
+    """Grey noise around mid-grey, a function of the seed.
+
+    Image.effect_noise draws from a process-wide generator, which made the same
+    seed give different watercolour and photo pictures.
+    """
+    w, h = size
+    rng = random.Random(f"noise:{seed}")
+    spread = sigma / 74  # uniform bytes have a standard deviation of about 74
+    lut = [max(0, min(255, round(128 + (v - 128) * spread))) for v in range(256)]
+    return Image.frombytes("L", size, rng.randbytes(w * h)).point(lut)
 
 
 def vignette(img: Image.Image, strength: float) -> Image.Image:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 STATUS_NAMES = {
@@ -82,7 +82,7 @@ class GenerateRequest:
     seed: int | None = None
     temperature: float | None = None
     include_thoughts: bool = False
-    raw: dict[str, Any] = field(default_factory=dict)
+    system_instruction: str | None = None
 
 
 def pick(obj: Any, *names: str) -> Any:
@@ -156,6 +156,11 @@ def parse_generate_request(model: str, body: bytes) -> GenerateRequest:
     image_cfg = pick(gen, "imageConfig", "image_config") or {}
     thinking = pick(gen, "thinkingConfig", "thinking_config") or {}
     modalities = pick(gen, "responseModalities", "response_modalities")
+    system = pick(data, "systemInstruction", "system_instruction")
+    system_parts = system.get("parts") if isinstance(system, dict) else None
+    system_text = " ".join(
+        p["text"] for p in system_parts or [] if isinstance(p, dict) and isinstance(p.get("text"), str)
+    )
     seed = pick(gen, "seed")
     temperature = pick(gen, "temperature")
     return GenerateRequest(
@@ -167,7 +172,7 @@ def parse_generate_request(model: str, body: bytes) -> GenerateRequest:
         seed=int(seed) if isinstance(seed, int | float) else None,
         temperature=float(temperature) if isinstance(temperature, int | float) else None,
         include_thoughts=bool(pick(thinking, "includeThoughts", "include_thoughts")),
-        raw=data,
+        system_instruction=system_text or None,
     )
 
 

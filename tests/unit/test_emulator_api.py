@@ -270,7 +270,7 @@ def test_models_list_and_get(client_emu):
 
 @pytest.mark.parametrize("version", ["v1", "v1beta", "v1alpha"])
 def test_api_versions_accepted(version):
-    client, emu = offline_client(api_version=version)
+    client, emu = offline_client(Emulator(log_requests=True), api_version=version)
     client.models.generate_content(model=SMALL_MODEL, contents="a hat", config=SMALL)
     assert emu.requests[-1]["path"] == f"/{version}/models/{SMALL_MODEL}:generateContent"
 
@@ -282,7 +282,7 @@ def test_unknown_route_is_google_404(client_emu):
 
 
 def test_requests_are_logged_bounded_and_redacted():
-    client, emu = offline_client(Emulator(max_requests=3))
+    client, emu = offline_client(Emulator(log_requests=True, max_logged=3))
     for i in range(5):
         client.models.generate_content(model=SMALL_MODEL, contents=f"request {i}", config=SMALL)
     log = emu.requests
@@ -304,7 +304,7 @@ def test_secret_never_echoed_in_errors():
 def test_parallel_threads_share_one_emulator():
     from concurrent.futures import ThreadPoolExecutor
 
-    client, emu = offline_client()
+    client, emu = offline_client(Emulator(log_requests=True))
     with ThreadPoolExecutor(4) as pool:
         results = list(
             pool.map(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from google.genai import errors, types
 
+from studio.emulator import Emulator
 from studio.emulator.testing import offline_client, part_kinds, response_images
 from studio.gemini.catalog import load_catalog
 from tests.async_run import run_async
@@ -20,7 +21,7 @@ def _red_pixels(img) -> int:
 
 
 def test_three_turn_chat_echoes_signatures():
-    client, emu = offline_client()
+    client, emu = offline_client(Emulator(log_requests=True))
     chat = client.chats.create(model=THINKING, config=SMALL)
     r1 = chat.send_message("a story about a turtle in 2 scenes")
     r2 = chat.send_message("give the turtle a red scarf")
@@ -42,7 +43,7 @@ def test_three_turn_chat_echoes_signatures():
 
 
 def test_streamed_chat_keeps_working_over_three_turns():
-    client, emu = offline_client()
+    client, emu = offline_client(Emulator(log_requests=True))
     with_thoughts = SMALL.model_copy(update={"thinking_config": types.ThinkingConfig(include_thoughts=True)})
     chat = client.chats.create(model=THINKING, config=with_thoughts)
     for msg in ("a story about a fox in 2 scenes", "now as a comic", "retell it in 3 scenes"):

@@ -175,7 +175,7 @@ def test_stream_error_after_several_chunks():
     ("directive", "failures"), [("[fault:429x1]", 1), ("[fault:500x1]", 1), ("[fault:503x2]", 2)]
 )
 def test_transient_directive_succeeds_after_sdk_retries(stream, directive, failures):
-    client, emu = offline_client(retry_options=FAST_RETRY)
+    client, emu = offline_client(Emulator(log_requests=True), retry_options=FAST_RETRY)
     out = run(client, f"{PROMPT} {directive}", stream)
     assert out[-1].candidates[0].finish_reason == types.FinishReason.STOP
     assert len(emu.requests) == failures + 1
@@ -194,7 +194,7 @@ def test_transient_directive_counts_per_request_body():
 
 
 def test_permanent_directive_outlasts_retries():
-    client, emu = offline_client(retry_options=FAST_RETRY)
+    client, emu = offline_client(Emulator(log_requests=True), retry_options=FAST_RETRY)
     with pytest.raises(errors.ClientError):
         run(client, "a cat [fault:429]", False)
     assert len(emu.requests) == 3

@@ -20,7 +20,7 @@ SMALL = types.GenerateContentConfig(image_config=types.ImageConfig(image_size="5
 
 @pytest.fixture(scope="module")
 def server():
-    with running_server("--chunk-delay", "0.05", port=free_port()) as srv:
+    with running_server("--chunk-delay", "0.05", "--log-requests", port=free_port()) as srv:
         yield srv
 
 
