@@ -204,7 +204,7 @@ def start_emulator(work_dir: Path, *, name: str = "emulator", env: dict[str, str
     """`python -m studio.emulator` (the Gemini HTTP emulator) on a free loopback port;
     returns once it is healthy."""
     port = free_port()
-    args = [sys.executable, "-m", "studio.emulator", "--port", str(port)]
+    args = [sys.executable, "-m", "studio.emulator", "--port", str(port), "--log-requests"]
     process, log_path = _spawn(name, args, studio_env(work_dir / "unused") if env is None else env,
                                work_dir, port)
     server = ServerProcess(name, f"http://127.0.0.1:{port}", process, log_path)

@@ -32,7 +32,7 @@ def emulator_requests(base_url: str) -> list[dict]:
 
 
 def test_story_on_gemini_over_http(page: Page, gemini_stack) -> None:
-    before = len(emulator_requests(gemini_stack.emulator_url))
+    before = max((r["seq"] for r in emulator_requests(gemini_stack.emulator_url)), default=0)
     open_app(page, gemini_stack.app.url, "story")
     expect(engine_badge(page, "Gemini API")).to_have_count(1)
     expect(engine_badge(page, "Offline emulator")).to_have_count(0)
@@ -53,7 +53,7 @@ def test_story_on_gemini_over_http(page: Page, gemini_stack) -> None:
     expect(alerts(page, "Error")).to_have_count(0)
     snap(page, J, "story-result")
 
-    requests = emulator_requests(gemini_stack.emulator_url)[before:]
+    requests = [r for r in emulator_requests(gemini_stack.emulator_url) if r["seq"] > before]
     generate = [r for r in requests
                 if r["path"].lower().endswith("generatecontent") and r["method"] == "POST"]
     assert generate, [r["path"] for r in requests]

@@ -61,6 +61,10 @@ def test_no_model_id_is_named_outside_the_catalog() -> None:
     offenders = []
     for folder in ("studio", "components", "pages"):
         for path in (ROOT / folder).rglob("*.py"):
+            # the emulator keeps its own table of what the fake API accepts, on purpose: the
+            # app's requests are checked against it, not against themselves
+            if "emulator" in path.relative_to(ROOT).parts:
+                continue
             if pattern.search(path.read_text()):
                 offenders.append(str(path.relative_to(ROOT)))
     assert (ROOT / "app.py").read_text().find("gemini-") == -1
