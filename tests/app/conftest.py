@@ -10,9 +10,10 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from studio.emulator import ScriptedResponder
 from studio.gallery.store import GalleryStore
 from studio.gemini.catalog import load_catalog
-from studio.gemini.offline import reset_offline_emulator
+from studio.gemini.offline import offline_emulator, reset_offline_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -72,3 +73,12 @@ def open_page() -> Callable[[str], AppTest]:
 def gallery(_isolated_environment: Path) -> GalleryStore:
     """The store the app writes into (same folder), to assert on what reached it."""
     return GalleryStore(_isolated_environment)
+
+
+@pytest.fixture
+def scripted() -> ScriptedResponder:
+    """The offline model answers exactly what the test queues (`scripted.enqueue(...)`) and
+    records what it was asked (`scripted.requests`); the wire layer around it is unchanged."""
+    responder = ScriptedResponder()
+    offline_emulator().responder = responder
+    return responder

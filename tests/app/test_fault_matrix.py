@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from studio.emulator import Fault
+from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.store import GalleryStore
 from studio.gemini.catalog import load_catalog
 from studio.gemini.offline import offline_emulator
@@ -116,7 +116,11 @@ def test_fault_is_explained_and_the_page_keeps_working(
     assert gallery.count() > before
 
 
-def test_an_error_mid_stream_keeps_what_already_arrived(open_page, gallery: GalleryStore):
+def test_an_error_mid_stream_keeps_what_already_arrived(open_page, gallery: GalleryStore,
+                                                        scripted: ScriptedResponder):
+    scenes = [f"Scene {n}: the turtle swims on." for n in range(1, 5)]
+    scripted.enqueue(*[p for n, text in enumerate(scenes)
+                       for p in (text, scripted_image((60 * n, 90, 160)))])
     at = open_page("story")
     offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=6))
     at.text_area(key="story_prompt").input("a turtle on a long trip")
@@ -125,6 +129,7 @@ def test_an_error_mid_stream_keeps_what_already_arrived(open_page, gallery: Gall
     assert_clean(at)
     assert _messages(at), "the broken stream is reported"
     kept = gallery.count()
-    assert 1 <= kept < 4, "the scenes that arrived are kept, the rest never came"
+    assert kept == 2, "the two scenes that arrived are kept, the rest never came"
     assert len(at.image) == kept
-    assert any("Scene 1" in m.value for m in at.markdown)
+    shown = [m.value for m in at.markdown]
+    assert scenes[0] in shown and scenes[1] in shown and scenes[2] not in shown

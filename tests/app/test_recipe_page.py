@@ -1,22 +1,40 @@
 from __future__ import annotations
 
+from studio.emulator import ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
+INGREDIENTS = """### Ingredients
 
-def test_recipe_streams_steps_with_images_and_an_ingredient_table(open_page, gallery):
+| Ingredient | Quantity |
+|---|---|
+| Flour | 300 g |
+| Buttermilk | 500 ml |
+| Eggs | 2 |
+"""
+STEPS = ["Whisk the flour with a pinch of salt.", "Fold in the buttermilk and eggs.",
+         "Fry ladlefuls until golden."]
+
+
+def test_recipe_shows_steps_with_images_and_the_ingredients_as_a_table(
+        open_page, gallery, scripted: ScriptedResponder):
+    scripted.enqueue(INGREDIENTS, *[p for n, step in enumerate(STEPS)
+                                    for p in (step, scripted_image((80 * n, 120, 60)))])
     at = open_page("recipe")
     at.text_input(key="recipe_dish").input("pancakes")
     at.number_input(key="recipe_servings").set_value(6)
     at.button(key="recipe_generate").click().run()
     assert_clean(at)
-    assert at.dataframe, "the ingredient list is shown as a table"
+    asked = scripted.requests[-1].prompt
+    assert "pancakes" in asked and "6" in asked
+    assert len(at.dataframe) == 1, "the ingredient list is shown once, as a table"
     frame = at.dataframe[0].value
-    assert "Ingredient" in frame.columns and len(frame) >= 3
-    texts = " ".join(m.value for m in at.markdown)
-    assert "Step 1" in texts
-    items = gallery.query(GalleryFilter(page="recipe"))
-    assert len(items) >= 4 and all(i.text for i in items)
+    assert list(frame["Ingredient"]) == ["Flour", "Buttermilk", "Eggs"]
+    shown = " ".join(m.value for m in at.markdown)
+    assert all(step in shown for step in STEPS)
+    assert "| Flour |" not in shown, "the table is not shown a second time as text"
+    items = sorted(gallery.query(GalleryFilter(page="recipe")), key=lambda i: i.position)
+    assert [i.text.splitlines()[-1] for i in items] == STEPS
 
 
 def test_recipe_example_and_follow_up(open_page, gallery):

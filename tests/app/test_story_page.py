@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from studio.emulator import ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
 from tests.app.conftest import THINKING_MODEL, assert_clean
@@ -14,16 +15,25 @@ def _tell(at: AppTest, premise: str, scenes: int = 3, style: str = "3D digital a
     return at.button(key="story_generate").click().run()
 
 
-def test_a_story_is_told_in_illustrated_scenes_and_kept(open_page, gallery: GalleryStore):
+SCENES = ["The egg cracks on a moonlit beach.", "Gulls circle; the hatchling hurries.",
+          "A wave carries it home."]
+
+
+def test_a_story_is_told_in_illustrated_scenes_and_kept(open_page, gallery: GalleryStore,
+                                                        scripted: ScriptedResponder):
+    colours = ["red", "green", "blue"]
+    scripted.enqueue(*[p for text, colour in zip(SCENES, colours, strict=True)
+                       for p in (text, scripted_image(colour))])
     at = _tell(open_page("story"), "a cute baby turtle finding the sea", scenes=3)
     assert_clean(at)
-    texts = " ".join(m.value for m in at.markdown)
-    assert "Scene 1" in texts and "Scene 3" in texts
-    assert len(at.image) >= 3
-    items = gallery.query(GalleryFilter(page="story"))
-    assert len(items) == 3
+    asked = scripted.requests[-1].prompt
+    assert "a cute baby turtle finding the sea" in asked and "3" in asked
+    shown = [m.value for m in at.markdown]
+    assert all(scene in shown for scene in SCENES), "each scene's text, as the model wrote it"
+    assert len(at.image) == 3
+    items = sorted(gallery.query(GalleryFilter(page="story")), key=lambda i: i.position)
+    assert [i.text for i in items] == SCENES, "each image is kept with its own scene"
     assert all(i.conversation_id == items[0].conversation_id for i in items)
-    assert "turtle" in items[0].prompt and items[0].text.startswith("**Scene")
     assert any("offline emulator" in c.value for c in at.caption)
 
 
