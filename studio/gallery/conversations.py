@@ -12,15 +12,20 @@ import copy
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from google.genai import types
 
 from studio.gallery.dates import now_iso
 from studio.gallery.scrub import sanitize_settings
 
-if TYPE_CHECKING:  # interfaces imports ConversationSummary from here
-    from studio.gallery.interfaces import BlobStore
+
+class BlobStore(Protocol):
+    """The two calls a history needs of the blob store (interfaces.BlobStore has them)."""
+
+    def put(self, data: bytes, mime: str, sha256: str | None = None) -> str: ...
+
+    def get(self, sha256: str) -> bytes: ...
 
 
 @dataclass
