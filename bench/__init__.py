@@ -10,5 +10,6 @@ FIGURES: tuple[str, ...] = (
     "gallery_page",
     "store_query",
     "export_zip",
+    "edit_session",
     "startup",
 )

@@ -45,7 +45,11 @@ def canned_body(model: str, png: bytes, text: str) -> bytes:
 
 
 def canned_events(model: str, png: bytes, texts: list[str]) -> list[bytes]:
-    """A streamGenerateContent answer as SSE events: text pieces, the image, the finish."""
+    """A streamGenerateContent answer as SSE events: text pieces, the image, the finish.
+
+    The last event carries only finishReason and usage, no content, as the Gemini API's
+    streams commonly end. The SDK's Chat counts such a turn invalid and leaves it out of
+    the curated history; bench/empty_final_chunk.py shows it and the app fix proposed."""
     chunks = [_response(model, [{"text": t}], None) for t in texts]
     chunks.append(_response(model, [_image_part(png)], None))
     chunks.append(_response(model, None, "STOP"))
@@ -165,7 +169,6 @@ def emulator_api() -> tuple[Any, Any] | None:
     except ImportError:
         return None
     return Emulator, EmulatorTransport
-
 
 
 def offline_transport(*, latency: float, chunk_delay: float, png: bytes, model: str,

@@ -28,3 +28,17 @@ def test_quick_bench_runs_every_figure() -> None:
     for name in FIGURES:
         assert f"\n{name} " in table, f"{name} missing from:\n{table}"
     assert "(crashed)" not in table, table
+
+
+def test_app_env_sends_every_run_through_app_py_and_puts_streamlit_back() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from bench.apptest import navigation_not_pages_directory
+
+    original, flag = PagesManager.__init__, PagesManager.uses_pages_directory
+    with navigation_not_pages_directory():
+        PagesManager.uses_pages_directory = None  # as AppTest does before every run
+        PagesManager(str(ROOT / "app.py"))  # pages/ is beside app.py
+        assert PagesManager.uses_pages_directory is False
+    assert PagesManager.__init__ is original
+    assert PagesManager.uses_pages_directory is flag
