@@ -49,7 +49,7 @@ def canned_events(model: str, png: bytes, texts: list[str]) -> list[bytes]:
 
     The last event carries only finishReason and usage, no content, as the Gemini API's
     streams commonly end. The SDK's Chat counts such a turn invalid and leaves it out of
-    the curated history; bench/empty_final_chunk.py shows it and the app fix proposed."""
+    the curated history; the app keeps it (studio/gemini/calls.py, tests/unit/test_calls.py)."""
     chunks = [_response(model, [{"text": t}], None) for t in texts]
     chunks.append(_response(model, [_image_part(png)], None))
     chunks.append(_response(model, None, "STOP"))

@@ -72,7 +72,8 @@ def generate(
     if outcome:
         apply_outcome(answer, outcome)
     if stream:
-        return stream_response(answer, emu.signer, delay, emu.chunk_delay, sse_mode)
+        return stream_response(answer, emu.signer, delay, emu.chunk_delay, sse_mode,
+                               finish_alone=emu.finish_alone)
     return plain_response(answer, emu.signer, delay)
 
 

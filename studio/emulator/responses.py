@@ -160,11 +160,15 @@ def plain_response(answer: Answer, signer: Signer, delay: float) -> EmulatorResp
 
 
 def stream_response(
-    answer: Answer, signer: Signer, delay: float, chunk_delay: float, sse_mode: bool
+    answer: Answer, signer: Signer, delay: float, chunk_delay: float, sse_mode: bool,
+    *, finish_alone: bool = True,
 ) -> EmulatorResponse:
     b = _Builder(answer, signer)
     thunks = b.thunks(stream=True)
-    n = max(1, len(thunks))
+    # Content chunks, then one chunk with only finishReason and usage: the way the Gemini
+    # API commonly ends a stream (the SDK's Chat then counts the turn invalid; the app
+    # must keep it anyway).
+    n = len(thunks) + 1 if finish_alone or not thunks else len(thunks)
     if answer.stream_error_after is not None:
         n = min(n, max(1, answer.stream_error_after)) + 1
 
@@ -179,21 +183,15 @@ def stream_response(
             if a.stream_error_after is not None and i == n - 1:
                 yield frame(error_json(a.stream_error_status), i)
                 break
-            parts = thunks[i]() if i < len(thunks) else []
-            last = i == len(thunks) - 1 or not thunks
-            if last and a.stream_error_after is None:
-                if a.prompt_feedback and not parts:
-                    obj = response_json(
-                        model=a.model,
-                        response_id=a.response_id,
-                        parts=None,
-                        usage=b.usage(),
-                        prompt_feedback=a.prompt_feedback,
-                    )
-                else:
-                    obj = b.final(parts)
+            if i == len(thunks) - 1 and not finish_alone:
+                obj = b.final(thunks[i]())
+            elif i < len(thunks):
+                obj = response_json(model=a.model, response_id=a.response_id, parts=thunks[i]())
+            elif a.prompt_feedback and not thunks:
+                obj = response_json(model=a.model, response_id=a.response_id, parts=None,
+                                    usage=b.usage(), prompt_feedback=a.prompt_feedback)
             else:
-                obj = response_json(model=a.model, response_id=a.response_id, parts=parts)
+                obj = b.final(None)
             yield frame(obj, i)
         if not sse_mode:
             yield b"]"

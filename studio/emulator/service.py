@@ -48,6 +48,7 @@ class Emulator:
         max_logged: int = 50,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         extra_models: Iterable[str] = (),
+        finish_alone: bool = True,
     ) -> None:
         # Swappable at run time: the app keeps one emulator and tests change what it answers.
         self.responder: Responder = responder or DrawingResponder()
@@ -56,6 +57,9 @@ class Emulator:
         self.latency = latency
         self.default_seed = default_seed
         self.max_request_bytes = max_request_bytes
+        # End a stream with a chunk of only finishReason and usage, as the API commonly
+        # does; False puts them on the last content chunk instead.
+        self.finish_alone = finish_alone
         self.faults = FaultQueue()
         self.signer = Signer(secret or os.urandom(32))
         self.attempts = AttemptCounter()

@@ -63,6 +63,12 @@ def response_images(response: types.GenerateContentResponse) -> list[Image.Image
     ]
 
 
+def chunk_parts(chunk: types.GenerateContentResponse) -> list[types.Part]:
+    """A streamed chunk's parts; none for the finish-only chunk a stream ends with."""
+    cand = (chunk.candidates or [None])[0]
+    return list(cand.content.parts or []) if cand and cand.content else []
+
+
 def part_kinds(parts: list[types.Part]) -> str:
     """'T' for text, 'I' for image, 't' for a thought, e.g. "TITI"."""
     return "".join(

@@ -13,7 +13,7 @@ from PIL import Image
 
 from studio.emulator import Emulator, Fault
 from studio.emulator.draw import SOFTWARE_TAG
-from studio.emulator.testing import offline_client, part_kinds, response_images
+from studio.emulator.testing import chunk_parts, offline_client, part_kinds, response_images
 from studio.gemini.catalog import load_catalog
 from tests.async_run import run_async
 
@@ -72,7 +72,7 @@ def test_async_stream(client_emu):
         return chunks
 
     chunks = run_async(go())
-    kinds = "".join(part_kinds(c.candidates[0].content.parts) for c in chunks)
+    kinds = "".join(part_kinds(chunk_parts(c)) for c in chunks)
     assert kinds.count("I") == 2 and len(chunks) > 4
 
 
@@ -83,7 +83,8 @@ def test_stream_story_chunks_in_order(client_emu):
             model=SMALL_MODEL, contents="a story about a turtle in 3 scenes", config=SMALL
         )
     )
-    per_chunk = [part_kinds(c.candidates[0].content.parts) for c in chunks]
+    per_chunk = [part_kinds(chunk_parts(c)) for c in chunks[:-1]]
+    assert chunk_parts(chunks[-1]) == [], "the stream ends with a finish-only chunk"
     assert all(len(k) == 1 for k in per_chunk), "each chunk carries one part"
     collapsed = "".join(
         k for i, k in enumerate(per_chunk) if i == 0 or k != per_chunk[i - 1] or k == "I"
@@ -95,7 +96,7 @@ def test_stream_story_chunks_in_order(client_emu):
     assert chunks[-1].candidates[0].finish_reason == types.FinishReason.STOP
     assert chunks[-1].usage_metadata.candidates_token_count > 3 * 700
     assert chunks[0].usage_metadata is None
-    text = "".join(p.text for c in chunks for p in c.candidates[0].content.parts if p.text)
+    text = "".join(p.text for c in chunks for p in chunk_parts(c) if p.text)
     assert text.count("**Scene") == 3
 
 

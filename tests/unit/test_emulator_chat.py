@@ -42,8 +42,20 @@ def test_three_turn_chat_echoes_signatures():
     assert "wearing a red scarf" in r3.text, "accessories carry over to later retellings"
 
 
+def test_a_stream_ends_with_a_finish_only_chunk_as_the_api_does():
+    client, _ = offline_client()
+    chunks = list(client.models.generate_content_stream(model=THINKING, contents="a fox",
+                                                        config=SMALL))
+    last = chunks[-1].candidates[0]
+    assert last.finish_reason == types.FinishReason.STOP and last.content is None
+    assert chunks[-1].usage_metadata.total_token_count > 0
+    assert all(c.candidates[0].content.parts for c in chunks[:-1])
+
+
 def test_streamed_chat_keeps_working_over_three_turns():
-    client, emu = offline_client(Emulator(log_requests=True))
+    # the SDK's Chat drops a turn whose stream ends with a finish-only chunk (the app keeps
+    # it: tests/unit/test_calls.py); here the finish rides on the last content chunk
+    client, emu = offline_client(Emulator(log_requests=True, finish_alone=False))
     with_thoughts = SMALL.model_copy(update={"thinking_config": types.ThinkingConfig(include_thoughts=True)})
     chat = client.chats.create(model=THINKING, config=with_thoughts)
     for msg in ("a story about a fox in 2 scenes", "now as a comic", "retell it in 3 scenes"):

@@ -19,7 +19,13 @@ from studio.emulator import (
     ScriptedResponder,
     scripted_image,
 )
-from studio.emulator.testing import offline_client, part_kinds, response_images, running_server
+from studio.emulator.testing import (
+    chunk_parts,
+    offline_client,
+    part_kinds,
+    response_images,
+    running_server,
+)
 
 THINKING = "gemini-3.1-flash-image"
 PLAIN = "gemini-2.5-flash-image"
@@ -115,7 +121,7 @@ def test_scripted_answer_streams_and_bills():
     client, _ = offline_client(Emulator(responder=scripted))
     scripted.enqueue("a streamed answer that is long enough to be split in pieces", scripted_image())
     chunks = list(client.models.generate_content_stream(model=PLAIN, contents="go"))
-    kinds = "".join(part_kinds(c.candidates[0].content.parts) for c in chunks)
+    kinds = "".join(part_kinds(chunk_parts(c)) for c in chunks)
     assert kinds.endswith("I") and kinds.count("T") >= 2
     assert chunks[-1].usage_metadata.candidates_token_count >= 1290
 

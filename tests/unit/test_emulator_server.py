@@ -10,7 +10,13 @@ import pytest
 from google import genai
 from google.genai import errors, types
 
-from studio.emulator.testing import free_port, part_kinds, response_images, running_server
+from studio.emulator.testing import (
+    chunk_parts,
+    free_port,
+    part_kinds,
+    response_images,
+    running_server,
+)
 from studio.gemini.catalog import load_catalog
 
 CATALOG = load_catalog()
@@ -45,7 +51,7 @@ def test_stream_over_http_arrives_chunk_by_chunk(server):
         model=MODEL, contents="a story about a whale in 2 scenes", config=SMALL
     ):
         stamps.append(time.monotonic() - start)
-        kinds += part_kinds(chunk.candidates[0].content.parts)
+        kinds += part_kinds(chunk_parts(chunk))
     assert kinds.count("I") == 2 and len(kinds) > 4
     assert stamps[-1] - stamps[0] >= 0.04 * (len(stamps) - 1), (
         "the server paces chunks (--chunk-delay)"
