@@ -32,6 +32,8 @@ class ModelInfo:
     thinking: bool
     price: Price
     known: bool = True  # False for ids the catalog has never seen (live list or typed in)
+    input_token_limit: int = 32_768  # the most a request may carry, images included
+    input_image_tokens: int = 258  # billed per image sent in a request
 
     @property
     def supports_image_size(self) -> bool:
@@ -80,6 +82,8 @@ class Catalog:
             thinking=False,
             price=base.price,
             known=False,
+            input_token_limit=base.input_token_limit,
+            input_image_tokens=base.input_image_tokens,
         )
 
     def pixels(self, aspect_ratio: str | None, image_size: str | None) -> tuple[int, int]:
@@ -115,6 +119,8 @@ def _renamed(m: ModelInfo, model_id: str) -> ModelInfo:
         thinking=m.thinking,
         price=m.price,
         known=True,
+        input_token_limit=m.input_token_limit,
+        input_image_tokens=m.input_image_tokens,
     )
 
 
@@ -128,6 +134,8 @@ def parse_catalog(data: dict) -> Catalog:
             max_reference_images=int(m.get("max_reference_images", 3)),
             thinking=bool(m.get("thinking", False)),
             price=Price(**m.get("price", {})),
+            input_token_limit=int(m.get("input_token_limit", 32_768)),
+            input_image_tokens=int(m.get("input_image_tokens", 258)),
         )
         for m in data["models"]
     )

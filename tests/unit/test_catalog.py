@@ -69,3 +69,16 @@ def test_no_model_id_is_named_outside_the_catalog() -> None:
                 offenders.append(str(path.relative_to(ROOT)))
     assert (ROOT / "app.py").read_text().find("gemini-") == -1
     assert offenders == []
+
+
+def test_the_catalog_and_the_emulator_agree_on_what_a_request_may_carry() -> None:
+    # two independent tables of the same API facts: a mistake in either shows here
+    from studio.emulator.models import DEFAULT_MODELS, spec_for
+
+    for info in load_catalog().models:
+        spec = spec_for(DEFAULT_MODELS, info.id)
+        assert (info.input_token_limit, info.input_image_tokens) == \
+            (spec.input_token_limit, spec.input_image_tokens), info.id
+        assert info.thinking == spec.thinking, info.id
+        assert set(info.aspect_ratios) <= set(spec.aspect_ratios), info.id
+        assert set(info.image_sizes) <= set(spec.image_sizes or ()), info.id
