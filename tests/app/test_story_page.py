@@ -88,3 +88,20 @@ def test_feedback_on_a_thinking_model_sends_the_signatures_back(open_page, galle
     assert not at.error, [e.value for e in at.error]
     assert at.button_group(key="story_version").value == 2
     assert len(gallery.query(GalleryFilter(page="story"))) == 4
+
+
+def test_more_references_than_the_model_takes_are_refused_naming_the_limit(
+        open_page, gallery, scripted: ScriptedResponder):
+    from studio.gemini.catalog import load_catalog
+
+    info = load_catalog().get(load_catalog().default_model)
+    at = open_page("story")
+    refs = [(f"ref{n}.png", scripted_image((40 * n, 80, 120), (48, 48)), "image/png")
+            for n in range(info.max_reference_images + 1)]
+    at.file_uploader(key="story_refs").set_value(refs).run()
+    at = _tell(at, "a turtle and its friends", scenes=2)
+    assert_clean(at)
+    errors = " ".join(e.value for e in at.error)
+    assert f"at most {info.max_reference_images} reference images" in errors
+    assert info.label in errors
+    assert scripted.requests == [], "nothing was sent"
