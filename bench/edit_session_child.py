@@ -49,9 +49,9 @@ def emulator_log() -> dict[str, Any]:
     """What the app's emulator keeps of the requests it answered (read after the last
     reading: serialising the bodies to size them costs memory of its own)."""
     try:
-        from components.state import emulator
+        from studio import offline_emulator
 
-        kept = emulator().requests
+        kept = offline_emulator().requests
     except Exception as exc:  # the figure does not depend on it
         return {"error": f"{type(exc).__name__}: {exc}"[:200]}
     body = sum(len(json.dumps(r.get("json"))) for r in kept if r.get("json") is not None)
