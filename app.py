@@ -21,6 +21,7 @@ PAGES = {
         st.Page("pages/recipe.py", title="Recipe", icon=":material/restaurant:"),
         st.Page("pages/text.py", title="Text rendering", icon=":material/text_fields:"),
     ],
+    "Explore": [st.Page("pages/lab.py", title="Prompt Lab", icon=":material/science:")],
     "Library": [st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:")],
 }
 

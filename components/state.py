@@ -31,6 +31,7 @@ from studio.gemini.clients import (
 )
 from studio.gemini.offline import make_offline_client
 from studio.gemini.settings import GenerationSettings
+from studio.lab.saved import ExperimentBook
 from studio.making.attachments import attachment_from_item
 from studio.making.chat import PageChat
 
@@ -52,6 +53,7 @@ class StudioSession:
     gallery_selection: set[str] = field(default_factory=set)
     gallery_detail: str | None = None
     export_path: str | None = None  # the last ZIP prepared, downloaded on click
+    lab_experiment: str | None = None  # the Prompt Lab experiment open on the page
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
 
 
@@ -84,6 +86,17 @@ def init_widgets(defaults: dict[str, Any]) -> None:
 
 def clear_widget(key: str) -> None:
     st.session_state.pop(key, None)
+
+
+def clear_widgets(prefix: str) -> None:
+    """Forget every widget whose key starts with `prefix`, so it is drawn afresh."""
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        st.session_state.pop(key, None)
+
+
+def widget_value(key: str) -> Any:
+    """A widget's current value, for callbacks that are not handed it."""
+    return st.session_state.get(key)
 
 
 def notify(kind: str, message: str) -> None:
@@ -237,6 +250,19 @@ def add_text_result(brief: Any, variants: Any) -> None:
 
 def text_results() -> list[tuple[Any, Any]]:
     return list(_session().text_results)
+
+
+def experiments() -> ExperimentBook:
+    """The Prompt Lab's saved experiments, beside the gallery."""
+    return ExperimentBook(store().data_dir)
+
+
+def open_experiment_id() -> str | None:
+    return _session().lab_experiment
+
+
+def open_experiment(experiment_id: str | None) -> None:
+    _session().lab_experiment = experiment_id
 
 
 # --- chats: made, resumed and ended through here -------------------------------------------

@@ -3,6 +3,7 @@
     python -m studio export [--page P] [--model M] [--favourites] [--search TEXT]
                             [--since DATE] [--until DATE] [--tag T] [--data-dir DIR] OUT.zip
     python -m studio import [--data-dir DIR] IN.zip
+    python -m studio lab run [--concurrency N] [--data-dir DIR] EXPERIMENT.toml
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from studio.exchange.export_zip import export_zip
 from studio.exchange.import_zip import ZipRejected, import_zip
 from studio.gallery.records import GalleryFilter, to_iso
 from studio.gallery.store import GalleryStore, default_data_dir
+from studio.lab.cli import add_lab_commands, run_lab
 
 EXIT_REFUSED = 2
 
@@ -43,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--tag", action="append", help="carrying this tag (repeatable)")
     imp = sub.add_parser("import", help="bring an exported ZIP back into the gallery")
     imp.add_argument("zip", type=Path, metavar="IN.zip")
-    for p in (exp, imp):
+    lab = add_lab_commands(sub)
+    for p in (exp, imp, lab):
         p.add_argument("--data-dir", type=Path, default=None,
                        help=f"data folder (default: $STUDIO_DATA_DIR or {default_data_dir()})")
     return parser
@@ -95,4 +98,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "export":
         return _export(args)
+    if args.command == "lab":
+        return run_lab(args)
     return _import(args)

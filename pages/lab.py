@@ -1,0 +1,153 @@
+"""Prompt Lab: one idea in several wordings, on several models and settings, side by side."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pandas as pd
+import streamlit as st
+
+from components import state
+from components.conversations import show_notices
+from components.lab_grid import results_grid
+from studio.lab.experiment import Experiment, ExperimentError, variables_in
+from studio.lab.runner import CellResult, run_cells
+
+PAGE = "lab"
+st.title(":material/science: Prompt Lab")
+st.caption("Write a prompt with {variables}, give each variable its values, cross them with "
+           "models, aspect ratios and seeds, and judge the grid. Every image lands in the "
+           "gallery, tagged with its experiment.")
+show_notices()
+
+
+def _budget() -> float | None:
+    try:
+        return float(os.environ["STUDIO_BUDGET_USD"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _values(text: str) -> list[str]:
+    return [v.strip() for v in (text or "").split(",") if v.strip()]
+
+
+def _seeds(text: str) -> list[int | None]:
+    seeds: list[int | None] = []
+    for piece in _values(text):
+        if not piece.isdigit():
+            raise ExperimentError(f"Seeds are whole numbers separated by commas, not {piece!r}.")
+        seeds.append(int(piece))
+    return seeds or [None]
+
+
+def _reopen() -> None:
+    """Open the chosen experiment (or a new one) and let the form refill from it."""
+    chosen = state.widget_value("lab_open")
+    state.open_experiment(None if chosen in (None, "new") else chosen)
+    for prefix in ("lab_name", "lab_table", "lab_var_", "lab_models", "lab_ratios", "lab_seeds",
+                   "lab_rate_", "lab_win_"):
+        state.clear_widgets(prefix)
+
+
+saved = state.experiments().list()
+if saved:
+    labels = {s.id: f"{s.name} · {s.made}/{s.cells} cells · {s.updated_at[:16]}" for s in saved}
+    options = ["new", *labels]
+    current = state.open_experiment_id()
+    st.selectbox("Saved experiments", options, key="lab_open", on_change=_reopen,
+                 index=options.index(current) if current in options else 0,
+                 format_func=lambda i: "New experiment" if i == "new" else labels[i])
+
+opened = state.experiments().load(state.open_experiment_id()) if state.open_experiment_id() \
+    else None
+catalog = state.catalog()
+state.init_widgets({"lab_name": opened[0].name if opened else "Coffee shop poster",
+                    "lab_models": opened[0].models if opened else [catalog.default_model],
+                    "lab_ratios": opened[0].aspect_ratios if opened else ["1:1"],
+                    "lab_concurrency": 4})
+with st.container(border=True):
+    name = st.text_input("Experiment name", key="lab_name")
+    table = st.data_editor(
+        pd.DataFrame({"prompt": opened[0].prompts if opened else
+                      ["A poster for a coffee shop that says {headline}"]}),
+        key="lab_table", num_rows="dynamic", width="stretch",
+        column_config={"prompt": st.column_config.TextColumn("Prompt", width="large")})
+    prompts = [str(p) for p in table["prompt"].tolist() if isinstance(p, str) and p.strip()]
+    variables: dict[str, list[str]] = {}
+    for var in variables_in(prompts):
+        state.init_widgets({f"lab_var_{var}": ", ".join(opened[0].variables.get(var, []))
+                            if opened else "OPEN LATE, FRESH BEANS"})
+        variables[var] = _values(st.text_input(f"Values of {{{var}}} (comma-separated)",
+                                               key=f"lab_var_{var}"))
+    left, mid, right, far = st.columns([3, 2, 2, 1])
+    models = left.multiselect("Models", catalog.ids(), key="lab_models",
+                              format_func=lambda i: catalog.get(i).label)
+    ratios = mid.multiselect("Aspect ratios", list(catalog.aspect_ratio_pixels),
+                             key="lab_ratios")
+    seeds_text = right.text_input("Seeds (blank = random)", key="lab_seeds",
+                                  help="A fixed seed across a row changes only the wording.")
+    concurrency = far.number_input("At once", 1, 8, key="lab_concurrency")
+
+try:
+    experiment = Experiment(name=name or "Untitled experiment", prompts=prompts,
+                            variables=variables, models=models, aspect_ratios=ratios or ["1:1"],
+                            seeds=_seeds(seeds_text), image_size=state.settings().image_size,
+                            id=opened[0].id if opened else Experiment("", []).id)
+    calls, cost, seconds = experiment.estimate(catalog, concurrency=int(concurrency))
+    problem = None
+except ExperimentError as exc:
+    problem, calls, cost, seconds = str(exc), 0, 0.0, 0.0
+
+results: dict[str, CellResult] = opened[1] if opened else {}
+if problem:
+    st.warning(problem, icon=":material/edit_note:")
+else:
+    st.caption(f"{calls} call{'s' * (calls != 1)} · ≈ ${cost:.2f} · about {seconds:.0f} s at "
+               f"{int(concurrency)} at once")
+budget = _budget()
+over = budget is not None and cost > budget
+if over:
+    st.warning(f"This run (≈ ${cost:.2f}) is over the budget of ${budget:.2f} "
+               "(STUDIO_BUDGET_USD).", icon=":material/savings:")
+    over = not st.checkbox("Run it anyway", key="lab_over_budget")
+missing = [] if problem else [c for c in experiment.cells()
+                              if c.key not in results or not results[c.key].ok]
+buttons = st.columns([1, 1, 4])
+run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":material/play_arrow:",
+                            disabled=bool(problem) or over)
+rerun = buttons[1].button(f"Run the {len(missing)} left", key="lab_run_missing",
+                          disabled=not results or not missing or over)
+if run_all or rerun:
+    cells = experiment.cells() if run_all else missing
+    if run_all:
+        results = {}
+    state.open_experiment(experiment.id)
+    state.experiments().save(experiment, results)
+    bar = st.progress(0.0, text=f"Running {len(cells)} cells…")
+    st.button("Stop", key="lab_cancel", icon=":material/stop:",
+              help="Finished cells are kept; run the rest later.")
+
+    def arrived(result: CellResult, done: int, total: int) -> None:
+        results[result.key] = result
+        state.experiments().save(experiment, results)  # kept at once: Stop loses nothing made
+        bar.progress(done / total, text=f"{done} of {total} cells done")
+
+    report = run_cells(state.client(), state.store(), catalog, experiment, cells,
+                       engine=state.active_engine(), concurrency=int(concurrency),
+                       cancel=threading.Event(), on_result=arrived,
+                       secrets=state.secrets_in_use(), timeout_s=state.settings().timeout_s)
+    failed = sum(not r.ok for r in report.done)
+    state.notify("error" if failed else "success",
+                 f"{len(report.done) - failed} of {len(cells)} cells made an image"
+                 + (f"; {failed} failed: run them again with “Run the … left”." if failed else ".")
+                 )
+    st.rerun()
+
+if results and not problem:
+    st.subheader(f"Results: {experiment.name}", anchor=False)
+    results_grid(experiment, results)
+    st.download_button("Download as experiment.toml", data=experiment.to_toml(),
+                       file_name=f"{experiment.name.lower().replace(' ', '-')[:40]}.toml",
+                       mime="application/toml", key="lab_download", icon=":material/download:")

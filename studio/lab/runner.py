@@ -1,0 +1,114 @@
+"""Running an experiment's cells now: in parallel under a limit, with progress and cancel.
+
+Every cell is its own call (image models refuse candidateCount > 1); the SDK retries
+rate limits and server faults with backoff, and a cell that still fails is reported as
+such and can be run again on its own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from google import genai
+
+from studio.gallery.store import GalleryStore
+from studio.gemini.calls import generate
+from studio.gemini.catalog import Catalog
+from studio.gemini.requests import build_config
+from studio.lab.experiment import Cell, Experiment
+from studio.making.keeping import Origin, keep_answer
+from studio.making.turns import AnswerFacts
+
+PAGE = "lab"
+DEFAULT_CONCURRENCY = 4
+
+
+@dataclass
+class CellResult:
+    """What one cell made: its gallery item (if any), facts, and how it ended."""
+
+    key: str
+    item_id: str | None = None
+    message: str | None = None  # a refusal or failure, in the user's words
+    error_kind: str | None = None
+    facts: AnswerFacts | None = None
+    rating: int | None = None
+    note: str = ""
+    winner: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.item_id is not None and self.error_kind is None
+
+
+@dataclass
+class RunReport:
+    done: list[CellResult] = field(default_factory=list)
+    cancelled: int = 0  # cells never started because the run was cancelled
+    seconds: float = 0.0
+
+
+def experiment_tag(experiment: Experiment) -> str:
+    return f"experiment:{experiment.id}"
+
+
+def run_cells(
+    client: genai.Client,
+    store: GalleryStore,
+    catalog: Catalog,
+    experiment: Experiment,
+    cells: Iterable[Cell],
+    *,
+    engine: str,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    cancel: threading.Event | None = None,
+    on_result: Callable[[CellResult, int, int], None] | None = None,
+    secrets: tuple[str | None, ...] = (),
+    timeout_s: float = 120.0,
+) -> RunReport:
+    """Run `cells`, at most `concurrency` at once; `on_result(result, done, total)` is
+    called in the caller's thread as each finishes. A set `cancel` starts no new cell."""
+    todo = list(cells)
+    cancel = cancel or threading.Event()
+    report = RunReport()
+    started = time.perf_counter()
+
+    def one(cell: Cell) -> CellResult:
+        settings = experiment.settings_for(cell, timeout_s=timeout_s)
+        info = catalog.get(cell.model)
+        result = generate(client, settings, info, [cell.prompt], build_config(settings, info),
+                          secrets=secrets)
+        origin = Origin(page=PAGE, prompt=cell.prompt, engine=engine,
+                        conversation_id=experiment.id, turn=cell.row,
+                        extra={"experiment": {"id": experiment.id, "name": experiment.name,
+                                              "cell": cell.key, "values": dict(cell.values)}})
+        items = keep_answer(store, result, settings, origin)
+        for item in items:
+            store.set_tags(item.id, [experiment_tag(experiment)])
+        return CellResult(cell.key, items[0].id if items else None, result.message,
+                          result.error.kind if result.error else None,
+                          AnswerFacts.of(result, settings, engine))
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="lab") as pool:
+        pending: set[Future[CellResult]] = set()
+        queue = iter(todo)
+        while True:
+            while len(pending) < max(1, concurrency) and not cancel.is_set():
+                cell = next(queue, None)
+                if cell is None:
+                    break
+                pending.add(pool.submit(one, cell))
+            if not pending:
+                break
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                report.done.append(future.result())
+                if on_result is not None:
+                    on_result(report.done[-1], len(report.done), len(todo))
+    report.cancelled = len(todo) - len(report.done)
+    report.seconds = time.perf_counter() - started
+    return report

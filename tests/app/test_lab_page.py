@@ -1,0 +1,80 @@
+"""Prompt Lab through the page: a matrix run offline, retried, rated, reopened."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from studio.gallery.records import GalleryFilter
+from studio.gemini.catalog import load_catalog
+from tests.app.conftest import APP, TIMEOUT, assert_clean
+
+MODELS = [m.id for m in load_catalog().models][:2]
+
+
+def _matrix(at: AppTest, values: str) -> AppTest:
+    at.text_input(key="lab_name").input("Coffee wording")
+    at.text_input(key="lab_var_headline").input(values)
+    at.multiselect(key="lab_models").set_value(MODELS)
+    return at.run()
+
+
+def _grid_images(at: AppTest) -> int:
+    return len(at.image)
+
+
+def test_a_three_by_two_matrix_runs_offline_and_a_failed_cell_runs_again(
+        open_page, gallery, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STUDIO_RETRY_ATTEMPTS", "1")  # the 429 is not retried inside the call
+    at = _matrix(open_page("lab"), "OPEN LATE, FRESH BEANS, TRY US [fault:429x1]")
+    assert_clean(at)
+    assert any(c.value.startswith("6 calls") for c in at.caption), [c.value for c in at.caption]
+    at.button(key="lab_run").click().run()
+    assert_clean(at)
+    # the 429 value fails once on each model (two cells); the four others made an image
+    assert gallery.count() == 4
+    assert any("4 of 6 cells" in e.value for e in at.error)
+    assert sum("Quota exhausted" in w.value for w in at.warning) == 2, "each cell says why"
+    assert _grid_images(at) == 4
+    at.button(key="lab_run_missing").click().run()
+    assert_clean(at)
+    assert gallery.count() == 6 and _grid_images(at) == 6
+    assert any("2 of 2 cells" in s.value for s in at.success)
+    tagged = gallery.query(GalleryFilter(page="lab"))
+    assert len(tagged) == 6 and len({tuple(i.tags) for i in tagged}) == 1
+    assert tagged[0].tags[0].startswith("experiment:")
+
+
+def test_a_saved_experiment_reopens_in_a_new_session_with_its_ratings(open_page, gallery):
+    at = _matrix(open_page("lab"), "OPEN LATE")
+    at.button(key="lab_run").click().run()
+    assert_clean(at)
+    stars = [b for b in at.feedback if (b.key or "").startswith("lab_rate_")]
+    assert len(stars) == 2
+    stars[0].set_value(3).run()  # the fourth star: a rating of 4
+    winner = next(c for c in at.checkbox if (c.key or "").startswith("lab_win_"))
+    winner.check().run()
+    assert_clean(at)
+    assert gallery.query(GalleryFilter(favourite=True)), "a winner is a favourite too"
+
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.run()
+    again.switch_page("pages/lab.py").run()
+    options = again.selectbox(key="lab_open").options
+    assert len(options) == 2 and "1/2" not in options[1]
+    again.selectbox(key="lab_open").select_index(1).run()
+    assert_clean(again)
+    assert again.text_input(key="lab_name").value == "Coffee wording"
+    assert _grid_images(again) == 2
+    ratings = {b.key: b.value for b in again.feedback if (b.key or "").startswith("lab_rate_")}
+    assert sorted(v for v in ratings.values() if v is not None) == [3]
+    assert sum(c.value for c in again.checkbox if (c.key or "").startswith("lab_win_")) == 1
+
+
+def test_a_run_over_the_budget_asks_first(open_page, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STUDIO_BUDGET_USD", "0.01")
+    at = _matrix(open_page("lab"), "A, B, C")
+    assert at.button(key="lab_run").disabled
+    assert any("over the budget" in w.value for w in at.warning)
+    at.checkbox(key="lab_over_budget").check().run()
+    assert not at.button(key="lab_run").disabled
