@@ -36,17 +36,19 @@ def results_grid(experiment: Experiment, results: dict[str, CellResult]) -> None
     by_place = {(c.label, (c.model, c.aspect_ratio, c.seed)): c for c in cells}
     catalog = state.catalog()
     store = state.store()
-    head = st.columns([1] + [2] * len(columns))
+    # at least four columns' worth of width, so one model's cells stay card-sized
+    widths = [1] + [2] * len(columns) + [2 * max(0, 3 - len(columns))]
+    head = st.columns(widths)
     head[0].markdown("**Prompt**")
-    for column, (model, ratio, seed) in zip(head[1:], columns, strict=True):
+    for column, (model, ratio, seed) in zip(head[1:], columns, strict=False):
         column.markdown(f"**{catalog.get(model).label}**  \n{ratio} · "
                         f"{'random seed' if seed is None else f'seed {seed}'}")
     for row in _rows(cells):
-        line = st.columns([1] + [2] * len(columns))
+        line = st.columns(widths)
         sample = next(c for c in cells if c.label == row)
         line[0].markdown(f"**{safe_markdown(row)}**")
         line[0].caption(safe_markdown(sample.prompt))
-        for column, place in zip(line[1:], columns, strict=True):
+        for column, place in zip(line[1:], columns, strict=False):
             cell = by_place.get((row, place))
             result = results.get(cell.key) if cell else None
             with column, st.container(border=True):
@@ -54,7 +56,8 @@ def results_grid(experiment: Experiment, results: dict[str, CellResult]) -> None
                     st.caption("Not run yet")
                     continue
                 if result.item_id and store.get(result.item_id):
-                    st.image(store.thumbnail_bytes(result.item_id), width="stretch")
+                    # the 256 px thumbnail at its own size: passed through, never resized
+                    st.image(store.thumbnail_bytes(result.item_id), width="content")
                 if result.message:
                     st.warning(result.message, icon=":material/block:")
                 if result.facts:

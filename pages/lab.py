@@ -53,7 +53,8 @@ def _reopen() -> None:
 
 saved = state.experiments().list()
 if saved:
-    labels = {s.id: f"{s.name} · {s.made}/{s.cells} cells · {s.updated_at[:16]}" for s in saved}
+    labels = {s.id: f"{s.name} · {s.made}/{s.cells} cells · {s.updated_at[:16].replace('T', ' ')}"
+              for s in saved}
     options = ["new", *labels]
     current = state.open_experiment_id()
     st.selectbox("Saved experiments", options, key="lab_open", on_change=_reopen,
@@ -117,8 +118,9 @@ missing = [] if problem else [c for c in experiment.cells()
 buttons = st.columns([1, 1, 4])
 run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":material/play_arrow:",
                             disabled=bool(problem) or over)
-rerun = buttons[1].button(f"Run the {len(missing)} left", key="lab_run_missing",
-                          disabled=not results or not missing or over)
+rerun = bool(results and missing) and buttons[1].button(
+    f"Run the {len(missing)} left", key="lab_run_missing", disabled=over,
+    help="The cells that failed or were never run, as they are now.")
 if run_all or rerun:
     cells = experiment.cells() if run_all else missing
     if run_all:
