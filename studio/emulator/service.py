@@ -6,6 +6,7 @@ call `Emulator.handle`, so they behave identically.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .batches import BatchQueue, run_one_with
 from .control import control
 from .faults import AttemptCounter, FaultQueue
 from .generation import generate
@@ -49,6 +51,7 @@ class Emulator:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         extra_models: Iterable[str] = (),
         finish_alone: bool = True,
+        batch_seconds: tuple[float, float] = (2.0, 6.0),
     ) -> None:
         # Swappable at run time: the app keeps one emulator and tests change what it answers.
         self.responder: Responder = responder or DrawingResponder()
@@ -60,6 +63,9 @@ class Emulator:
         # End a stream with a chunk of only finishReason and usage, as the API commonly
         # does; False puts them on the last content chunk instead.
         self.finish_alone = finish_alone
+        self.batches = BatchQueue(run_one_with(
+            lambda model, body: generate(self, model, body, None, 0.0, False, False)),
+            batch_seconds)
         self.faults = FaultQueue()
         self.signer = Signer(secret or os.urandom(32))
         self.attempts = AttemptCounter()
@@ -112,6 +118,8 @@ class Emulator:
                 stream = gen.group(2) == "streamGenerateContent"
                 sse_mode = query.get("alt") == "sse"
                 return generate(self, gen.group(1), body, fault, delay, stream, sse_mode)
+            if rest.startswith("batches") or rest.endswith(":batchGenerateContent"):
+                return self._batch(method, rest, body, delay)
             if method == "GET" and rest == "models":
                 return EmulatorResponse.json(200, self._list_models(query), delay)
             if method == "GET" and rest == "tunedModels":
@@ -128,6 +136,26 @@ class Emulator:
         return EmulatorResponse.error(
             404, f"Method {method} {path} is not supported by the emulator.", delay
         )
+
+    def _batch(self, method: str, rest: str, body: bytes, delay: float) -> EmulatorResponse:
+        if method == "POST" and rest.endswith(":batchGenerateContent"):
+            model = rest.removeprefix("models/").removesuffix(":batchGenerateContent")
+            self.note_model(model)
+            try:
+                request = json.loads(body or b"{}")
+            except ValueError as exc:
+                raise WireError(400, f"Invalid JSON payload: {exc}") from None
+            return EmulatorResponse.json(200, self.batches.create(model, request), delay)
+        name, _, verb = rest.partition(":")
+        if method == "GET" and name == "batches":
+            return EmulatorResponse.json(200, self.batches.list(), delay)
+        if method == "GET" and not verb:
+            return EmulatorResponse.json(200, self.batches.get(name), delay)
+        if method == "POST" and verb == "cancel":
+            return EmulatorResponse.json(200, self.batches.cancel(name), delay)
+        if method == "DELETE" and not verb:
+            return EmulatorResponse.json(200, self.batches.delete(name), delay)
+        raise WireError(404, f"Method {method} {rest} is not supported by the emulator.")
 
     # --- models ----------------------------------------------------------------
 
