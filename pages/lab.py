@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import state
 from components.conversations import show_notices
+from components.lab_batch import follow_jobs, job_panel, submit_jobs
 from components.lab_grid import results_grid
 from studio.lab.experiment import Experiment, ExperimentError, variables_in
 from studio.lab.runner import CellResult, run_cells
@@ -90,13 +91,18 @@ with st.container(border=True):
     seeds_text = right.text_input("Seeds (blank = random)", key="lab_seeds",
                                   help="A fixed seed across a row changes only the wording.")
     concurrency = far.number_input("At once", 1, 8, key="lab_concurrency")
+    mode = st.segmented_control(
+        "Run", ["Now", "Batch"], default="Now", key="lab_mode",
+        help="Now: parallel calls, results in seconds. Batch: the Gemini Batch API at half "
+             "price, results within 24 hours (seconds offline).") or "Now"
 
 try:
     experiment = Experiment(name=name or "Untitled experiment", prompts=prompts,
                             variables=variables, models=models, aspect_ratios=ratios or ["1:1"],
                             seeds=_seeds(seeds_text), image_size=state.settings().image_size,
                             id=opened[0].id if opened else Experiment("", []).id)
-    calls, cost, seconds = experiment.estimate(catalog, concurrency=int(concurrency))
+    calls, cost, seconds = experiment.estimate(catalog, concurrency=int(concurrency),
+                                               batch=mode == "Batch")
     problem = None
 except ExperimentError as exc:
     problem, calls, cost, seconds = str(exc), 0, 0.0, 0.0
@@ -105,8 +111,9 @@ results: dict[str, CellResult] = opened[1] if opened else {}
 if problem:
     st.warning(problem, icon=":material/edit_note:")
 else:
-    st.caption(f"{calls} call{'s' * (calls != 1)} · ≈ ${cost:.2f} · about {seconds:.0f} s at "
-               f"{int(concurrency)} at once")
+    when = ("within 24 hours, at batch price" if mode == "Batch"
+            else f"about {seconds:.0f} s at {int(concurrency)} at once")
+    st.caption(f"{calls} call{'s' * (calls != 1)} · ≈ ${cost:.2f} · {when}")
 budget = _budget()
 over = budget is not None and cost > budget
 if over:
@@ -121,6 +128,11 @@ run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":materia
 rerun = bool(results and missing) and buttons[1].button(
     f"Run the {len(missing)} left", key="lab_run_missing", disabled=over,
     help="The cells that failed or were never run, as they are now.")
+if (run_all or rerun) and mode == "Batch":
+    state.open_experiment(experiment.id)
+    submit_jobs(experiment, experiment.cells() if run_all else missing,
+                {} if run_all else results)
+    st.rerun()
 if run_all or rerun:
     cells = experiment.cells() if run_all else missing
     if run_all:
@@ -147,6 +159,8 @@ if run_all or rerun:
                  )
     st.rerun()
 
+if opened and not problem:
+    job_panel(follow_jobs(experiment, results))
 if results and not problem:
     st.subheader(f"Results: {experiment.name}", anchor=False)
     results_grid(experiment, results)

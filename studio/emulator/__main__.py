@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_MAX_REQUEST_BYTES / 2**20,
         help="reject request bodies larger than this (MiB) with a 400",
     )
+    parser.add_argument(
+        "--batch-seconds", type=float, nargs=2, default=(2.0, 6.0), metavar=("PENDING", "RUNNING"),
+        help="how long a batch job waits, then runs (the API aims for 24 hours)",
+    )
     args = parser.parse_args(argv)
 
     emulator = Emulator(
@@ -64,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         log_requests=args.log_requests,
         max_logged=args.max_logged,
         max_request_bytes=int(args.max_request_mb * 2**20),
+        batch_seconds=(args.batch_seconds[0], args.batch_seconds[1]),
     )
     server = make_server(emulator, args.host, args.port)
     host, port = server.server_address[:2]

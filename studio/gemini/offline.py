@@ -31,7 +31,11 @@ def offline_emulator() -> Emulator:
     with _lock:
         if _emulator is None:
             delay = float(os.environ.get("STUDIO_EMULATOR_CHUNK_DELAY", "0.08"))
-            _emulator = Emulator(chunk_delay=delay, secret=OFFLINE_SECRET)
+            # seconds a batch job waits, then runs: the API aims for 24 h, a demo for seconds
+            pending, _, running = os.environ.get("STUDIO_EMULATOR_BATCH_SECONDS",
+                                                 "2,6").partition(",")
+            _emulator = Emulator(chunk_delay=delay, secret=OFFLINE_SECRET,
+                                 batch_seconds=(float(pending), float(running or 0)))
         return _emulator
 
 

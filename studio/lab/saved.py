@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.gallery.records import ID_RE
+from studio.lab.batch import JobView, jobs_from_json, jobs_to_json
 from studio.lab.experiment import Experiment
 from studio.lab.runner import CellResult
 from studio.making.turns import AnswerFacts
@@ -64,6 +65,20 @@ class ExperimentBook:
         experiment = Experiment.from_dict(record["experiment"])
         results = {r["key"]: _result(r) for r in record.get("results", [])}
         return experiment, results
+
+    def jobs(self, experiment_id: str) -> list[JobView]:
+        """The batch jobs submitted for an experiment, as last seen."""
+        try:
+            return jobs_from_json(self._path(experiment_id).with_suffix(".batch").read_text())
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def save_jobs(self, experiment_id: str, jobs: list[JobView]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(experiment_id).with_suffix(".batch")
+        tmp = path.with_suffix(".batch.tmp")
+        tmp.write_text(jobs_to_json(jobs), encoding="utf-8")
+        os.replace(tmp, path)
 
     def list(self) -> list[ExperimentSummary]:
         out: list[ExperimentSummary] = []

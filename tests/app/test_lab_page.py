@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -78,3 +80,51 @@ def test_a_run_over_the_budget_asks_first(open_page, monkeypatch: pytest.MonkeyP
     assert any("over the budget" in w.value for w in at.warning)
     at.checkbox(key="lab_over_budget").check().run()
     assert not at.button(key="lab_run").disabled
+
+
+def test_a_batch_run_is_followed_and_lands_in_the_grid_at_batch_price(
+        open_page, gallery, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STUDIO_EMULATOR_BATCH_SECONDS", "0,0")
+    at = _matrix(open_page("lab"), "OPEN LATE, CLOSED [fault:500]")
+    at.multiselect(key="lab_models").set_value(MODELS[:1])
+    at.segmented_control(key="lab_mode").set_value("Batch").run()
+    assert any("at batch price" in c.value for c in at.caption)
+    at.button(key="lab_run").click().run()
+    assert_clean(at)
+    assert any("batch job" in s.value for s in at.success), [s.value for s in at.success]
+    # the job ended at once on this clock: the page collected it on the same run
+    assert gallery.count() == 1, "the request that succeeded made its image"
+    assert sum("batch request failed (500)" in w.value for w in at.warning) == 1
+    item = gallery.query()[0]
+    interactive = load_catalog().get(item.model).estimate_cost(
+        item.prompt_tokens, item.output_tokens, 1, item.image_size)
+    assert item.cost_usd == pytest.approx(interactive / 2, rel=1e-3)
+    assert any("finished" in c.value for c in at.caption)
+
+
+def test_a_batch_job_is_followed_across_a_restart_of_the_app(
+        open_page, gallery, monkeypatch: pytest.MonkeyPatch):
+    import streamlit as st
+
+    from studio.emulator.testing import running_server
+
+    with running_server("--batch-seconds", "1", "1") as server:
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+        monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
+        at = _matrix(open_page("lab"), "OPEN LATE")
+        at.multiselect(key="lab_models").set_value(MODELS[:1])
+        at.segmented_control(key="lab_mode").set_value("Batch").run()
+        at.button(key="lab_run").click().run()
+        assert_clean(at)
+        assert any("waiting to start" in c.value for c in at.caption)
+        assert gallery.count() == 0
+
+        st.cache_resource.clear()  # the app restarts: clients and store are made anew
+        time.sleep(2.2)
+        again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        again.run()
+        again.switch_page("pages/lab.py").run()
+        again.selectbox(key="lab_open").select_index(1).run()  # reopened after the restart
+        assert_clean(again)
+        assert any("finished" in c.value for c in again.caption)
+        assert gallery.count() == 1 and len(again.image) == 1
