@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from studio.gallery.errors import as_storage_error
+
 TMP_PREFIX = ".tmp-"
 STALE_AFTER_S = 3600.0  # even a live pid's temp file is garbage after an hour
 CHUNK = 1 << 20
@@ -47,18 +49,24 @@ def write_atomic(path: Path, data: bytes) -> bool:
     """
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / _tmp_name()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        _write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / _tmp_name()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)  # a full disk keeps no half file
+            raise
         os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
+        os.replace(tmp, path)
+    except OSError as exc:
+        storage = as_storage_error(exc, path.parents[2] if len(path.parents) > 2 else path.parent)
+        if storage is None:
+            raise
+        raise storage from exc
     return True
 
 

@@ -79,3 +79,50 @@ def add_text_chunks(data: bytes, texts: Mapping[str, str]) -> bytes:
     new_chunks = b"".join(text_chunk(k, v) for k, v in texts.items())
     parts = [data[:8]] + [data[a:b] for a, b in keep if b > a] + [new_chunks, data[iend:]]
     return b"".join(parts)
+
+
+def read_text_chunks(data: bytes, max_total: int = 64 * 1024) -> dict[str, str]:
+    """The tEXt/iTXt entries of a PNG (uncompressed ones: what add_text_chunks writes).
+
+    Stops reading text once `max_total` bytes of it were seen, so a hostile file cannot make
+    this hold more than that. Malformed PNGs give what was read before the damage.
+    """
+    texts: dict[str, str] = {}
+    if not is_png(data):
+        return texts
+    pos, seen = 8, 0
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IEND" or pos + 12 + length > len(data):
+            break
+        if kind in (b"tEXt", b"iTXt"):
+            seen += length
+            if seen > max_total:
+                break
+            body = data[pos + 8 : pos + 8 + length]
+            key, _, rest = body.partition(b"\x00")
+            if kind == b"tEXt":
+                texts[key.decode("latin-1")] = rest.decode("latin-1")
+            elif rest[:1] == b"\x00":  # iTXt, not compressed: flag, method, lang\0, tkey\0, text
+                parts = rest[2:].split(b"\x00", 2)
+                if len(parts) == 3:
+                    texts[key.decode("latin-1")] = parts[2].decode("utf-8", "replace")
+        pos += 12 + length
+    return texts
+
+
+def text_bytes(data: bytes) -> int:
+    """How many bytes of text chunks (tEXt, iTXt, zTXt) a PNG carries."""
+    total, pos = 0, 8
+    if not is_png(data):
+        return 0
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind in _TEXT_CHUNKS:
+            total += length
+        if kind == b"IEND":
+            break
+        pos += 12 + length
+    return total
