@@ -12,7 +12,7 @@ import hashlib
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -71,7 +71,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def ingest_stream(
-    src: BinaryIO, path: Path, expected_sha256: str, max_bytes: int
+    src: BinaryIO, path: Path, expected_sha256: str, max_bytes: int,
+    inspect: Callable[[bytes], None] | None = None,
 ) -> tuple[bool, int]:
     """Copy a stream to `path` atomically, refusing it unless its sha256 is the expected one.
 
@@ -88,11 +89,20 @@ def ingest_stream(
             size += len(chunk)
             if size > max_bytes:
                 raise SizeLimitExceeded(f"{path.name}: more than {max_bytes} bytes")
+            if inspect is not None:  # may raise to refuse the stream mid-way
+                inspect(chunk)
             digest.update(chunk)
             _write_all(fd, chunk)
         if digest.hexdigest() != expected_sha256:
             raise DigestMismatch(f"sha256 {digest.hexdigest()} != {expected_sha256}")
         os.fsync(fd)
+    except OSError as exc:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        storage = as_storage_error(exc, path.parent)
+        if storage is None:
+            raise
+        raise storage from exc
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)

@@ -126,3 +126,45 @@ def text_bytes(data: bytes) -> int:
             break
         pos += 12 + length
     return total
+
+
+class TextLimitExceeded(ValueError):
+    pass
+
+
+class PngTextMeter:
+    """Fed a PNG's bytes piece by piece (as they stream in), counts its text chunks' bytes
+    and raises TextLimitExceeded past `limit`: a 63 MB iTXt chunk is refused after 64 KB,
+    without ever being held in memory. Bytes that are no PNG are not metered."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.text = 0
+        self._head = b""  # bytes of the signature or of a chunk header still being read
+        self._skip = 0  # bytes of the current chunk's body + CRC still to pass over
+        self._kind = b""
+        self._state = "signature"  # then "chunks", or "off" for bytes that are no PNG
+
+    def feed(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view and self._state != "off":
+            if self._skip:
+                step = min(self._skip, len(view))
+                if self._kind in _TEXT_CHUNKS:
+                    self.text += step  # the CRC counts too: 4 bytes a chunk, harmless
+                    if self.text > self.limit:
+                        raise TextLimitExceeded(f"more than {self.limit:,} bytes of PNG text")
+                self._skip -= step
+                view = view[step:]
+                continue
+            need = 8 - len(self._head)
+            self._head += bytes(view[:need])
+            view = view[need:]
+            if len(self._head) < 8:
+                return
+            head, self._head = self._head, b""
+            if self._state == "signature":
+                self._state = "chunks" if head == PNG_SIGNATURE else "off"
+                continue
+            (length,) = struct.unpack(">I", head[:4])
+            self._kind, self._skip = head[4:8], length + 4
