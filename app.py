@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.sidebar import render_sidebar
+from components.storage_banner import storage_banner
 
 st.set_page_config(
     page_title="Image Studio",
@@ -26,5 +27,6 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+storage_banner()  # a read-only, recovered or unusable data folder says so on every page
 render_sidebar()
 page.run()

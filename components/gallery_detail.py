@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.grid import thumbnail_or_note
 from components.render import safe_markdown, show_image
 from studio.exchange.filenames import slugify
+from studio.gallery.errors import MissingImage
 from studio.gallery.records import GalleryItem
 
 # Where "reuse prompt" sends each page's prompt, by widget key.
@@ -46,7 +48,7 @@ def _lineage(item: GalleryItem) -> None:
     chain = [*ancestors, item, *children]
     for column, other in zip(st.columns(min(6, len(chain))), chain[:6], strict=False):
         with column:
-            st.image(store.ensure_thumbnail(other).read_bytes(), width="stretch")
+            thumbnail_or_note(store, other)
             label = "this image" if other.id == item.id else (
                 "parent" if ancestors and other.id == ancestors[-1].id else
                 "child" if other in children else "ancestor")
@@ -66,8 +68,18 @@ def render_detail(item_id: str) -> None:
         close.button("Close", key="gallery_detail_close", icon=":material/close:",
                      on_click=_close)
         left, right = st.columns([3, 2], gap="large")
+        try:
+            image: bytes | None = store.item_image(item)
+        except MissingImage:
+            image = None
+        locked = state.read_only_reason()
         with left:
-            show_image(store.image_path(item).read_bytes(), item.mime)
+            if image is None:
+                st.warning("Image file missing: the details below are all that is left. "
+                           "`python -m studio doctor --repair` moves such items to the trash.",
+                           icon=":material/broken_image:")
+            else:
+                show_image(image, item.mime)
         with right:
             st.markdown("**Prompt**")
             st.text(item.prompt or "—")
@@ -82,27 +94,28 @@ def render_detail(item_id: str) -> None:
             }
             st.dataframe({"field": list(meta), "value": [str(v) for v in meta.values()]},
                          hide_index=True, width="stretch")
-            fav = st.toggle("Favourite", value=item.favourite, key=f"gallery_fav_{item.id}")
+            fav = st.toggle("Favourite", value=item.favourite, key=f"gallery_fav_{item.id}",
+                            disabled=bool(locked), help=locked)
             if fav != item.favourite:
                 store.set_favourite(item.id, fav)
             tags = st.multiselect("Tags", sorted(set(item.tags) | set(store.facets()["tags"])),
                                   default=item.tags, key=f"gallery_tags_{item.id}",
-                                  accept_new_options=True)
+                                  accept_new_options=True, disabled=bool(locked))
             if tags != item.tags:
                 store.set_tags(item.id, tags)
             a, b = st.columns(2)
-            a.download_button("Download", data=lambda: store.image_path(item).read_bytes(),
+            a.download_button("Download", data=image or b"", disabled=image is None,
                               file_name=f"{slugify(item.prompt)}-{item.id[:8]}.{item.ext}", mime=item.mime,
                               key=f"gallery_download_{item.id}", on_click="ignore",
                               icon=":material/download:", width="stretch")
             if b.button("Continue editing", key="gallery_continue", icon=":material/edit:",
-                        width="stretch"):
+                        width="stretch", disabled=bool(locked) or image is None, help=locked):
                 continue_editing(item.id)
             if a.button("Reuse prompt", key="gallery_reuse", icon=":material/replay:",
                         width="stretch"):
                 reuse_prompt(item)
             if b.button("Delete", key="gallery_delete", icon=":material/delete:",
-                        width="stretch"):
+                        width="stretch", disabled=bool(locked), help=locked):
                 store.delete(item.id)
                 state.notify("success", "Deleted. Turn on “Show recently deleted” to restore it.")
                 _close()

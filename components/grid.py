@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import state
 from components.render import safe_markdown
+from studio.gallery.errors import MissingImage
 from studio.gallery.records import GalleryFilter, GalleryItem
 from studio.gallery.store import GalleryStore
 
@@ -30,10 +31,11 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
     """Thumbnails only (JPEG, made at save time): fast however big the gallery grows."""
     store = state.store()
     selection = state.selection()
+    locked = state.read_only_reason()
     for start in range(0, len(items), COLUMNS):
         for column, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS], strict=False):
             with column, st.container(border=True):
-                st.image(store.ensure_thumbnail(item).read_bytes(), width="stretch")
+                thumbnail_or_note(store, item)
                 star = ":material/star: " if item.favourite else ""
                 st.caption(f"{star}**{item.page}** · {safe_markdown(display_prompt(item)[:60])}")
                 with st.container(horizontal=True, vertical_alignment="center"):
@@ -41,13 +43,22 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False) -> None:
                                 key=f"gallery_sel_{item.id}", label_visibility="collapsed",
                                 on_change=state.toggle_selected, args=(item.id,))
                     if trash:
-                        st.button("", key=f"gallery_restore_{item.id}", help="Restore",
-                                  icon=":material/restore_from_trash:",
+                        st.button("", key=f"gallery_restore_{item.id}", help=locked or "Restore",
+                                  icon=":material/restore_from_trash:", disabled=bool(locked),
                                   on_click=store.restore, args=(item.id,))
                     else:
                         st.button("", key=f"gallery_open_{item.id}", help="Details",
                                   icon=":material/open_in_full:", type="tertiary",
                                   on_click=state.open_detail, args=(item.id,))
+
+
+def thumbnail_or_note(store: GalleryStore, item: GalleryItem) -> None:
+    """The card's thumbnail, or a note when the image file is gone: one card, not the grid."""
+    try:
+        st.image(store.item_thumbnail(item), width="stretch")
+    except MissingImage:
+        st.warning("Image file missing. `python -m studio doctor --repair` tidies up.",
+                   icon=":material/broken_image:")
 
 
 def items_frame(items: Sequence[GalleryItem]) -> pd.DataFrame:

@@ -82,7 +82,12 @@ def show_item_image(item_id: str, *, max_width: int | None = None) -> None:
     if item is None:
         st.caption("(image deleted from the gallery)")
         return
-    show_image(store.image_path(item).read_bytes(), item.mime, max_width=max_width)
+    try:
+        data = store.item_image(item)
+    except FileNotFoundError:  # MissingImage: one lost file must not break the conversation
+        st.caption("(image file missing from the data folder)")
+        return
+    show_image(data, item.mime, max_width=max_width)
 
 
 def render_stored_parts(parts: Sequence[TurnPart], *, max_width: int | None = None) -> None:

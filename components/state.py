@@ -9,6 +9,7 @@ catalog and engine. Process-wide resources (clients, the gallery store) are cach
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,8 @@ from typing import Any
 import streamlit as st
 from google import genai
 
+from studio.gallery.errors import StorageError
+from studio.gallery.opening import READ_ONLY, UNUSABLE, StoreHealth, open_store
 from studio.gallery.store import GalleryStore, default_data_dir
 from studio.gemini.catalog import Catalog, load_catalog
 from studio.gemini.clients import (
@@ -186,14 +189,31 @@ def catalog() -> Catalog:
 # --- settings and the gallery ---------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def _store(data_dir: str) -> GalleryStore:
-    store = GalleryStore(data_dir)
-    store.purge_deleted(older_than_days=TRASH_DAYS)  # deleted images stay restorable this long
-    return store
+def _opened(data_dir: str) -> tuple[GalleryStore | None, StoreHealth]:
+    """The store whatever state its folder is in, with what was found (studio/gallery/opening.py)."""
+    store, health = open_store(data_dir)
+    if store is not None and health.status != READ_ONLY:
+        with contextlib.suppress(StorageError):  # a full disk: the trash can wait
+            store.purge_deleted(older_than_days=TRASH_DAYS)  # restorable this long
+    return store, health
+
+
+def store_health() -> StoreHealth:
+    return _opened(str(default_data_dir()))[1]
+
+
+def read_only_reason() -> str | None:
+    """Why nothing can be generated now (the data folder cannot be written), or None."""
+    health = store_health()
+    return health.message if health.status in (READ_ONLY, UNUSABLE) else None
 
 
 def store() -> GalleryStore:
-    return _store(str(default_data_dir()))
+    """The gallery; raises StorageError when the folder is unusable (app.py stops first)."""
+    opened, health = _opened(str(default_data_dir()))
+    if opened is None:
+        raise StorageError(health.message)
+    return opened
 
 
 def settings() -> GenerationSettings:

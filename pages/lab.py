@@ -123,10 +123,11 @@ if over:
 missing = [] if problem else [c for c in experiment.cells()
                               if c.key not in results or not results[c.key].ok]
 buttons = st.columns([1, 1, 4])
+read_only = state.read_only_reason()
 run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":material/play_arrow:",
-                            disabled=bool(problem) or over)
+                            disabled=bool(problem) or over or bool(read_only), help=read_only)
 rerun = bool(results and missing) and buttons[1].button(
-    f"Run the {len(missing)} left", key="lab_run_missing", disabled=over,
+    f"Run the {len(missing)} left", key="lab_run_missing", disabled=over or bool(read_only),
     help="The cells that failed or were never run, as they are now.")
 if (run_all or rerun) and mode == "Batch":
     state.open_experiment(experiment.id)

@@ -3,6 +3,7 @@
     python -m studio export [--page P] [--model M] [--favourites] [--search TEXT]
                             [--since DATE] [--until DATE] [--tag T] [--data-dir DIR] OUT.zip
     python -m studio import [--data-dir DIR] IN.zip
+    python -m studio doctor [--repair] [--data-dir DIR]
     python -m studio lab run [--concurrency N] [--data-dir DIR] EXPERIMENT.toml
 """
 
@@ -16,11 +17,14 @@ from pathlib import Path
 
 from studio.exchange.export_zip import export_zip
 from studio.exchange.import_zip import ZipRejected, import_zip
+from studio.gallery import doctor
+from studio.gallery.opening import open_store
 from studio.gallery.records import GalleryFilter, to_iso
 from studio.gallery.store import GalleryStore, default_data_dir
 from studio.lab.cli import add_lab_commands, run_lab
 
 EXIT_REFUSED = 2
+EXIT_PROBLEMS = 1
 
 
 def _date(text: str) -> str:
@@ -45,8 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--tag", action="append", help="carrying this tag (repeatable)")
     imp = sub.add_parser("import", help="bring an exported ZIP back into the gallery")
     imp.add_argument("zip", type=Path, metavar="IN.zip")
+    doc = sub.add_parser("doctor", help="check the data folder; --repair fixes what it can")
+    doc.add_argument("--repair", action="store_true",
+                     help="remake thumbnails, re-index orphan files, trash items with no file")
     lab = add_lab_commands(sub)
-    for p in (exp, imp, lab):
+    for p in (exp, imp, doc, lab):
         p.add_argument("--data-dir", type=Path, default=None,
                        help=f"data folder (default: $STUDIO_DATA_DIR or {default_data_dir()})")
     return parser
@@ -94,10 +101,34 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    store, health = open_store(args.data_dir)
+    if health.message:
+        print(health.message)
+    if store is None:
+        return EXIT_PROBLEMS
+    with store:
+        if args.repair and store.read_only:
+            print("error: the folder is read-only, so nothing can be repaired", file=sys.stderr)
+            return EXIT_PROBLEMS
+        report = doctor.repair(store) if args.repair else doctor.check(store)
+        left = doctor.check(store) if args.repair else report
+    for line in report.lines():
+        print(line)
+    # After a repair, items whose file is gone sit in the trash: reported, not a failure.
+    remaining = bool(left.integrity or left.orphan_files or left.missing_thumbnails
+                     or report.unfixed or (left.missing_files and not args.repair))
+    if remaining and not args.repair:
+        print("run `python -m studio doctor --repair` to fix what can be fixed")
+    return EXIT_PROBLEMS if remaining else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "export":
         return _export(args)
+    if args.command == "doctor":
+        return _doctor(args)
     if args.command == "lab":
         return run_lab(args)
     return _import(args)

@@ -20,9 +20,12 @@ from studio.exchange.zip_checks import (
     ImportLimits,
     ZipRejected,
     check_entries,
+    check_item_count,
+    check_overall_ratio,
     read_manifest,
 )
 from studio.gallery.files import DigestMismatch, SizeLimitExceeded, ingest_stream
+from studio.gallery.png_meta import PngTextMeter, TextLimitExceeded
 from studio.gallery.records import (
     GalleryItem,
     blob_relpath,
@@ -51,7 +54,11 @@ def import_zip(
         raise ZipRejected(f"refused: {Path(in_path).name} is not a readable ZIP file ({exc})") from None
     with zf:
         names = check_entries(zf, limits)
-        manifest = read_manifest(zf, names, limits.max_file_bytes)
+        check_overall_ratio(sum(i.file_size for i in names.values()),
+                            Path(in_path).stat().st_size, limits)
+        manifest = read_manifest(zf, names, limits.max_manifest_bytes)
+        check_item_count(len(manifest["items"]),
+                         sum(1 for n in names if n.startswith("images/")), limits)
         parsed = [item_from_manifest(r, n, names) for n, r in enumerate(manifest["items"], 1)]
         convs = [conversation_from_manifest(c, n, names)
                  for n, c in enumerate(manifest.get("conversations", []), 1)]
@@ -69,9 +76,17 @@ def _ingest(
 
     def copy_file(entry: str, sha: str, mime: str) -> int:
         target = store.data_dir / blob_relpath(sha, mime)
+        info = names[entry]
+        # A header may lie about sizes: what is read is held to the ratio limit as well.
+        most = min(limits.max_file_bytes, budget[0],
+                   max(64 * 1024, int(info.compress_size * limits.max_ratio)))
+        meter = PngTextMeter(limits.max_png_text).feed if mime == "image/png" else None
         try:
-            with zf.open(names[entry]) as src:
-                made, size = ingest_stream(src, target, sha, min(limits.max_file_bytes, budget[0]))
+            with zf.open(info) as src:
+                made, size = ingest_stream(src, target, sha, most, meter)
+        except TextLimitExceeded:
+            raise ZipRejected(f"refused: {entry!r} carries more than {limits.max_png_text:,} "
+                              "bytes of PNG text, the limit per image") from None
         except DigestMismatch:
             raise ZipRejected(f"refused: {entry!r} does not match the sha256 in the manifest "
                               "(corrupted or altered)") from None

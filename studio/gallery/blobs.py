@@ -26,6 +26,8 @@ class LocalBlobs:
     def __init__(self, data_dir: Path, sql: SQLitePool) -> None:
         self.data_dir = data_dir
         self._sql = sql
+        if sql.read_only:
+            return
         for sub in ("images", "thumbs"):
             (data_dir / sub).mkdir(parents=True, exist_ok=True)
         cleanup_tmp([data_dir / "images", data_dir / "thumbs"])
@@ -93,6 +95,18 @@ class LocalBlobs:
         path = self.thumb_path(sha256)
         if not path.exists():
             if data is None:
-                data = self.path(sha256, mime).read_bytes()
+                data = self.path(sha256, mime).read_bytes()  # FileNotFoundError: file lost
             write_atomic(path, make_thumbnail(data))
         return path
+
+    def thumbnail(self, sha256: str, mime: str) -> bytes:
+        """The thumbnail's bytes, made (and kept, when the folder can be written) if missing."""
+        path = self.thumb_path(sha256)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+        small = make_thumbnail(self.path(sha256, mime).read_bytes())
+        if not self._sql.read_only:
+            write_atomic(path, small)
+        return small

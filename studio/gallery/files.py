@@ -12,9 +12,11 @@ import hashlib
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from studio.gallery.errors import as_storage_error
 
 TMP_PREFIX = ".tmp-"
 STALE_AFTER_S = 3600.0  # even a live pid's temp file is garbage after an hour
@@ -47,23 +49,30 @@ def write_atomic(path: Path, data: bytes) -> bool:
     """
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / _tmp_name()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        _write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / _tmp_name()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)  # a full disk keeps no half file
+            raise
         os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
+        os.replace(tmp, path)
+    except OSError as exc:
+        storage = as_storage_error(exc, path.parents[2] if len(path.parents) > 2 else path.parent)
+        if storage is None:
+            raise
+        raise storage from exc
     return True
 
 
 def ingest_stream(
-    src: BinaryIO, path: Path, expected_sha256: str, max_bytes: int
+    src: BinaryIO, path: Path, expected_sha256: str, max_bytes: int,
+    inspect: Callable[[bytes], None] | None = None,
 ) -> tuple[bool, int]:
     """Copy a stream to `path` atomically, refusing it unless its sha256 is the expected one.
 
@@ -80,11 +89,20 @@ def ingest_stream(
             size += len(chunk)
             if size > max_bytes:
                 raise SizeLimitExceeded(f"{path.name}: more than {max_bytes} bytes")
+            if inspect is not None:  # may raise to refuse the stream mid-way
+                inspect(chunk)
             digest.update(chunk)
             _write_all(fd, chunk)
         if digest.hexdigest() != expected_sha256:
             raise DigestMismatch(f"sha256 {digest.hexdigest()} != {expected_sha256}")
         os.fsync(fd)
+    except OSError as exc:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        storage = as_storage_error(exc, path.parent)
+        if storage is None:
+            raise
+        raise storage from exc
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)

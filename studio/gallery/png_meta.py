@@ -79,3 +79,92 @@ def add_text_chunks(data: bytes, texts: Mapping[str, str]) -> bytes:
     new_chunks = b"".join(text_chunk(k, v) for k, v in texts.items())
     parts = [data[:8]] + [data[a:b] for a, b in keep if b > a] + [new_chunks, data[iend:]]
     return b"".join(parts)
+
+
+def read_text_chunks(data: bytes, max_total: int = 64 * 1024) -> dict[str, str]:
+    """The tEXt/iTXt entries of a PNG (uncompressed ones: what add_text_chunks writes).
+
+    Stops reading text once `max_total` bytes of it were seen, so a hostile file cannot make
+    this hold more than that. Malformed PNGs give what was read before the damage.
+    """
+    texts: dict[str, str] = {}
+    if not is_png(data):
+        return texts
+    pos, seen = 8, 0
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IEND" or pos + 12 + length > len(data):
+            break
+        if kind in (b"tEXt", b"iTXt"):
+            seen += length
+            if seen > max_total:
+                break
+            body = data[pos + 8 : pos + 8 + length]
+            key, _, rest = body.partition(b"\x00")
+            if kind == b"tEXt":
+                texts[key.decode("latin-1")] = rest.decode("latin-1")
+            elif rest[:1] == b"\x00":  # iTXt, not compressed: flag, method, lang\0, tkey\0, text
+                parts = rest[2:].split(b"\x00", 2)
+                if len(parts) == 3:
+                    texts[key.decode("latin-1")] = parts[2].decode("utf-8", "replace")
+        pos += 12 + length
+    return texts
+
+
+def text_bytes(data: bytes) -> int:
+    """How many bytes of text chunks (tEXt, iTXt, zTXt) a PNG carries."""
+    total, pos = 0, 8
+    if not is_png(data):
+        return 0
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        if kind in _TEXT_CHUNKS:
+            total += length
+        if kind == b"IEND":
+            break
+        pos += 12 + length
+    return total
+
+
+class TextLimitExceeded(ValueError):
+    pass
+
+
+class PngTextMeter:
+    """Fed a PNG's bytes piece by piece (as they stream in), counts its text chunks' bytes
+    and raises TextLimitExceeded past `limit`: a 63 MB iTXt chunk is refused after 64 KB,
+    without ever being held in memory. Bytes that are no PNG are not metered."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.text = 0
+        self._head = b""  # bytes of the signature or of a chunk header still being read
+        self._skip = 0  # bytes of the current chunk's body + CRC still to pass over
+        self._kind = b""
+        self._state = "signature"  # then "chunks", or "off" for bytes that are no PNG
+
+    def feed(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view and self._state != "off":
+            if self._skip:
+                step = min(self._skip, len(view))
+                if self._kind in _TEXT_CHUNKS:
+                    self.text += step  # the CRC counts too: 4 bytes a chunk, harmless
+                    if self.text > self.limit:
+                        raise TextLimitExceeded(f"more than {self.limit:,} bytes of PNG text")
+                self._skip -= step
+                view = view[step:]
+                continue
+            need = 8 - len(self._head)
+            self._head += bytes(view[:need])
+            view = view[need:]
+            if len(self._head) < 8:
+                return
+            head, self._head = self._head, b""
+            if self._state == "signature":
+                self._state = "chunks" if head == PNG_SIGNATURE else "off"
+                continue
+            (length,) = struct.unpack(">I", head[:4])
+            self._kind, self._skip = head[4:8], length + 4

@@ -14,20 +14,37 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from studio.gallery.errors import as_storage_error, read_only
+
 BUSY_TIMEOUT_S = 30.0
 POOL_MAX = 8
 
 
 class SQLitePool:
-    def __init__(self, db_path: Path, migrations: Sequence[str]) -> None:
+    """`read_only`: "ro" opens with mode=ro (the folder cannot be written but -shm exists or
+    needs no writing), "immutable" promises SQLite nobody writes (no -shm needed at all);
+    every write then raises StorageReadOnly instead of reaching SQLite."""
+
+    def __init__(self, db_path: Path, migrations: Sequence[str], read_only: str | None = None) -> None:
         self.db_path = db_path
+        self.read_only = read_only
         self._pool: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._local = threading.local()
-        self._migrate(migrations)
+        if read_only:
+            self._check_version(len(migrations))
+        else:
+            self._migrate(migrations)
 
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            flag = "immutable=1" if self.read_only == "immutable" else "mode=ro"
+            uri = f"{self.db_path.resolve().as_uri()}?{flag}"
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            return conn
         conn = sqlite3.connect(
             self.db_path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
@@ -64,17 +81,36 @@ class SQLitePool:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction; nested use on one thread joins the outer one."""
+        if self.read_only:
+            raise read_only(self.db_path.parent)
         with self.db() as conn:
             if conn.in_transaction:
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not mid-transaction
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not mid-transaction
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except (sqlite3.OperationalError, OSError) as exc:
+                if conn.in_transaction:
+                    conn.rollback()
+                storage = as_storage_error(exc, self.db_path.parent)
+                if storage is None or storage is exc:
+                    raise
+                raise storage from exc
+
+    def _check_version(self, expected: int) -> None:
+        with self.db() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != expected:
+            raise read_only(self.db_path.parent) from RuntimeError(
+                f"{self.db_path} is at schema v{version}, this Image Studio needs v{expected} "
+                "and cannot upgrade a read-only database")
 
     def _migrate(self, migrations: Sequence[str]) -> None:
         with self.db() as conn:
@@ -82,7 +118,10 @@ class SQLitePool:
                 try:
                     conn.execute("PRAGMA journal_mode = WAL")
                     break
-                except sqlite3.OperationalError:
+                except sqlite3.OperationalError as exc:
+                    storage = as_storage_error(exc, self.db_path.parent)
+                    if storage is not None:  # a full disk does not clear up by waiting
+                        raise storage from exc
                     time.sleep(0.05 * (attempt + 1))
             with self.write() as c:  # two processes opening at once: one migrates, one waits
                 version = c.execute("PRAGMA user_version").fetchone()[0]

@@ -28,6 +28,7 @@ from studio.gallery.blobs import LocalBlobs
 from studio.gallery.conversation_rows import SQLiteConversations
 from studio.gallery.conversations import Conversation, ConversationSummary
 from studio.gallery.dates import days_ago_iso
+from studio.gallery.errors import MissingImage
 from studio.gallery.filters import GalleryFilter
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
 from studio.gallery.items import SQLiteItems
@@ -52,11 +53,16 @@ def default_data_dir() -> Path:
 class GalleryStore:
     """Items, blobs and conversations of one data folder (SQLite + local files)."""
 
-    def __init__(self, data_dir: str | Path | None = None) -> None:
+    def __init__(self, data_dir: str | Path | None = None, *, read_only: str | None = None) -> None:
+        """`read_only`: None, "ro" or "immutable" (see SQLitePool); studio/gallery/opening.py
+        chooses it for a folder that cannot be written."""
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.data_dir / "studio.db"
-        self._sql = SQLitePool(self.db_path, MIGRATIONS)
+        self.read_only = bool(read_only)
+        self._sql = SQLitePool(self.db_path, MIGRATIONS, read_only)
+        self.sql = self._sql  # for doctor.py and opening.py, which check the database itself
         self._db = self._sql.db
         self._write = self._sql.write
         # Nested use on one thread joins the outer transaction: calls to the three stores
@@ -83,14 +89,31 @@ class GalleryStore:
         return self.blobs.thumb_path(item.sha256)
 
     def image_bytes(self, item_id: str) -> bytes:
-        return self.image_path(self._must_get(item_id)).read_bytes()
+        """Raises KeyError for an unknown id, MissingImage when its file is gone."""
+        return self.item_image(self._must_get(item_id))
+
+    def item_image(self, item: GalleryItem) -> bytes:
+        try:
+            return self.image_path(item).read_bytes()
+        except FileNotFoundError:
+            raise MissingImage(item.id, str(self.image_path(item))) from None
 
     def thumbnail_bytes(self, item_id: str) -> bytes:
-        return self.ensure_thumbnail(self._must_get(item_id)).read_bytes()
+        return self.item_thumbnail(self._must_get(item_id))
+
+    def item_thumbnail(self, item: GalleryItem) -> bytes:
+        """The card's JPEG; remade from the original if lost. MissingImage when both are."""
+        try:
+            return self.blobs.thumbnail(item.sha256, item.mime)
+        except FileNotFoundError:
+            raise MissingImage(item.id, str(self.image_path(item))) from None
 
     def ensure_thumbnail(self, item: GalleryItem) -> Path:
         """Make the thumbnail if it is missing (import, or a crash right after saving)."""
-        return self.blobs.ensure_thumbnail(item.sha256, item.mime)
+        try:
+            return self.blobs.ensure_thumbnail(item.sha256, item.mime)
+        except FileNotFoundError:
+            raise MissingImage(item.id, str(self.image_path(item))) from None
 
     def _must_get(self, item_id: str) -> GalleryItem:
         item = self.get(item_id)

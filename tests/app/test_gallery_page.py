@@ -7,6 +7,7 @@ from PIL import Image
 from studio.gallery.records import NewItem
 from studio.gallery.store import GalleryStore
 from tests.app.conftest import assert_clean
+from tests.folder_damage import read_only_folder
 
 
 def _fill(store: GalleryStore, n: int, page: str = "story", prompt: str = "a turtle") -> list:
@@ -90,3 +91,38 @@ def test_continue_editing_starts_an_edit_from_the_item(open_page, gallery):
     assert_clean(at)
     child = [i for i in gallery.query() if i.parent_id == items[0].id]
     assert len(child) == 1
+
+
+def test_an_item_whose_files_were_deleted_spoils_its_own_card_only(open_page, gallery: GalleryStore):
+    items = _fill(gallery, 3)
+    lost = items[1]
+    gallery.image_path(lost).unlink()
+    gallery.thumb_path(lost).unlink()
+    at = open_page("gallery")
+    assert_clean(at)
+    assert len(at.image) == 2
+    assert [w.value for w in at.warning if "missing" in w.value.lower()], "the card says so"
+    at.button(key=f"gallery_open_{lost.id}").click().run()
+    assert_clean(at)
+    assert any("Image file missing" in w.value for w in at.warning)
+    assert at.button(key="gallery_continue").disabled
+    assert any(t.value == lost.prompt for t in at.text), "its details are still shown"
+    at.button(key="gallery_detail_close").click().run()
+    at.button(key=f"gallery_open_{items[0].id}").click().run()
+    assert_clean(at)
+    assert not at.button(key="gallery_continue").disabled
+
+
+def test_the_gallery_detail_of_a_read_only_folder_disables_what_writes(
+    open_page, _isolated_environment, gallery: GalleryStore,
+):
+    item = _fill(gallery, 1)[0]
+    gallery.close()
+    with read_only_folder(_isolated_environment):
+        at = open_page("gallery")
+        at.button(key=f"gallery_open_{item.id}").click().run()
+        assert_clean(at)
+        assert at.button(key="gallery_delete").disabled
+        assert at.button(key="gallery_continue").disabled
+        assert at.toggle(key=f"gallery_fav_{item.id}").disabled
+        assert not at.button(key="gallery_detail_close").disabled

@@ -1,0 +1,64 @@
+"""A damaged, full or read-only data folder explains itself on every page, never a traceback."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from studio.gallery.records import NewItem
+from studio.gallery.store import GalleryStore
+from tests.app.conftest import assert_clean
+from tests.folder_damage import fill_disk, overwrite, read_only_folder, small_disk
+
+PAGES = ("home", "gallery", "story", "edit", "recipe", "text")
+
+
+def _fill(folder: Path, n: int) -> None:
+    with GalleryStore(folder) as store:
+        for i in range(n):
+            buf = io.BytesIO()
+            Image.new("RGB", (32, 32), (i * 9 % 255, 80, 20)).save(buf, "PNG")
+            store.add_image(buf.getvalue(), "image/png", NewItem(page="story", prompt=f"cat {i}"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_read_only_data_folder_shows_a_banner_and_the_page_still_works(
+    open_page, _isolated_environment: Path, page: str,
+):
+    _fill(_isolated_environment, 3)
+    with read_only_folder(_isolated_environment):
+        at = open_page(page)
+        assert_clean(at)
+        assert any("read-only" in w.value for w in at.warning), [w.value for w in at.warning]
+        if page == "gallery":
+            assert len(at.image) == 3
+
+
+def test_an_overwritten_database_header_says_what_was_recovered(open_page, _isolated_environment: Path):
+    _fill(_isolated_environment, 4)
+    overwrite(_isolated_environment / "studio.db", 0, 100)
+    at = open_page("home")
+    assert_clean(at)
+    assert any("damaged" in i.value and "4" in i.value for i in at.info), [i.value for i in at.info]
+    at.switch_page("pages/gallery.py").run()
+    assert_clean(at)
+    assert len(at.image) == 4
+    assert list(_isolated_environment.glob("studio-damaged-*.db"))
+
+
+def test_a_full_disk_at_start_names_it_instead_of_a_traceback(
+    open_page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+    with small_disk(tmp_path / "disk") as disk:
+        monkeypatch.setenv("STUDIO_DATA_DIR", str(disk / "data"))
+        fill_disk(disk)
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+    assert_clean(at)
+    assert any("full" in e.value for e in at.error), [e.value for e in at.error]

@@ -1,0 +1,143 @@
+"""Opening a data folder that is read-only, damaged or on a full disk: a health record, no traceback."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from studio.exchange.export_zip import export_zip
+from studio.gallery.errors import StorageError, StorageFull, StorageReadOnly
+from studio.gallery.files import TMP_PREFIX
+from studio.gallery.opening import OK, READ_ONLY, RECOVERED, UNUSABLE, open_store
+from studio.gallery.records import GalleryFilter, NewItem
+from studio.gallery.store import GalleryStore
+from tests.folder_damage import fill_disk, overwrite, read_only_folder, small_disk
+
+
+def png(seed: int) -> bytes:
+    im = Image.new("RGB", (32, 32), (seed % 256, seed // 256 % 256, 90))
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
+
+
+def fill(folder: Path, n: int) -> None:
+    with GalleryStore(folder) as store:
+        for i in range(n):
+            store.add_image(png(i), "image/png", NewItem(page="story", prompt=f"turtle {i} " + "x" * 200,
+                                                         model="m-1", tags=["kept"]))
+
+
+def test_a_healthy_folder_opens_ok(tmp_path: Path) -> None:
+    store, health = open_store(tmp_path / "data")
+    assert store is not None and health.status == OK and health.message == ""
+
+
+def test_a_read_only_folder_opens_for_browsing_and_export_and_refuses_writes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    fill(data, 5)
+    with read_only_folder(data):
+        store, health = open_store(data)
+        assert store is not None and health.status == READ_ONLY
+        assert "read-only" in health.message
+        assert store.count() == 5
+        assert store.count(GalleryFilter(text="turtle 3")) == 1
+        assert store.item_thumbnail(store.query(limit=1)[0])  # made in memory if it must be
+        report = export_zip(store, GalleryFilter(), tmp_path / "out.zip")
+        assert report.images == 5
+        with pytest.raises(StorageReadOnly, match="read-only"):
+            store.add_image(png(99), "image/png", NewItem(page="story"))
+        with pytest.raises(StorageReadOnly):
+            store.set_favourite(store.query(limit=1)[0].id, True)
+        store.close()
+    with GalleryStore(data) as again:
+        assert again.count() == 5
+
+
+def test_a_read_only_folder_without_a_gallery_is_unusable_with_a_reason(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with read_only_folder(data):
+        store, health = open_store(data)
+    assert store is None and health.status == UNUSABLE
+    assert "read-only" in health.message and "STUDIO_DATA_DIR" in health.message
+
+
+def test_an_overwritten_header_is_kept_aside_and_every_image_comes_back_from_its_png_text(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    fill(data, 20)
+    overwrite(data / "studio.db", 0, 100)
+    damaged = (data / "studio.db").read_bytes()
+    store, health = open_store(data)
+    assert store is not None and health.status == RECOVERED
+    assert health.kept_aside is not None and health.kept_aside.read_bytes() == damaged
+    assert health.reindexed_files == 20 and "20" in health.message
+    assert store.count() == 20
+    item = store.query(GalleryFilter(text="turtle 7 "))[0]
+    assert (item.page, item.model) == ("story", "m-1")
+    store.add_image(png(500), "image/png", NewItem(page="edit"))  # and it works again
+    assert store.count() == 21
+
+
+def test_overwritten_pages_are_kept_aside_and_the_readable_rows_recovered(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    fill(data, 300)
+    size = (data / "studio.db").stat().st_size
+    overwrite(data / "studio.db", size // 2, 8192)  # two pages in the middle
+    with pytest.raises(sqlite3.DatabaseError), sqlite3.connect(data / "studio.db") as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    store, health = open_store(data)
+    assert store is not None and health.status == RECOVERED, health
+    assert health.recovered_items > 0
+    assert store.count() == 300  # rows that were lost came back from their files
+    assert store.count(GalleryFilter(text="turtle 150 ")) == 1  # the text index was rebuilt
+    with sqlite3.connect(data / "studio.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_recovery_without_the_sqlite3_program_reads_table_by_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    fill(data, 40)
+    overwrite(data / "studio.db", 4096 * 3, 4096)
+    monkeypatch.setenv("PATH", "")
+    store, health = open_store(data)
+    assert store is not None and health.status == RECOVERED
+    assert store.count() == 40
+    assert all(i.tags == ["kept"] for i in store.query(limit=40)[: health.recovered_items])
+
+
+def test_a_full_disk_at_start_is_unusable_with_a_message_naming_it(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        fill_disk(disk)
+        store, health = open_store(disk / "data")
+    assert store is None and health.status == UNUSABLE
+    assert "full" in health.message
+
+
+def test_a_full_disk_while_saving_raises_storage_full_and_keeps_nothing_partial(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", size_kb=4096) as disk:
+        store, _ = open_store(disk / "data")
+        assert store is not None
+        store.add_image(png(1), "image/png", NewItem(page="story"))
+        fill_disk(disk)
+        big = Image.frombytes("RGB", (512, 512), os.urandom(512 * 512 * 3))
+        out = io.BytesIO()
+        big.save(out, "PNG")
+        with pytest.raises(StorageFull, match="full") as caught:
+            store.add_image(out.getvalue(), "image/png", NewItem(page="story"))
+        assert isinstance(caught.value, OSError) and isinstance(caught.value, StorageError)
+        assert store.count() == 1
+        assert not [p for p in (disk / "data").rglob("*") if p.name.startswith(TMP_PREFIX)]
+        (disk / "filler.bin").unlink()
+        store.add_image(out.getvalue(), "image/png", NewItem(page="story"))  # room again: works
+        assert store.count() == 2
+        store.close()
