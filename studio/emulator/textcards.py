@@ -53,7 +53,8 @@ def render_text_card(
         board = hsv(rng.uniform(0.3, 0.6), 0.25, rng.uniform(0.15, 0.22))
         d.rectangle((0, 0, w, h), fill=frame)
         d.rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), fill=board)
-        for y in (h * rng.uniform(0.27, 0.33), h * rng.uniform(0.69, 0.75)):
+        # Dotted rules above and below the text, never through it (OCR lost words to them).
+        for y in (h * rng.uniform(0.05, 0.07), h * rng.uniform(0.92, 0.94)):
             for x in range(round(12 * u), round(w - 12 * u), max(2, round(3 * u))):
                 d.ellipse((x, y, x + 0.8 * u, y + 0.8 * u), fill=(200, 200, 190))
         head, body, small = (
@@ -62,19 +63,22 @@ def render_text_card(
             hsv(0.1 + rng.uniform(-0.04, 0.04), 0.5, 0.92),
         )
     elif fmt == "slide":
+        # A thin title band, the title in dark ink beneath it: text drawn across a band's
+        # full height was the one layout OCR could not read back.
         d.rectangle((0, 0, w, h), fill=(250, 250, 252))
-        bar = h * 0.28
+        bar = h * 0.06
         d.rectangle((0, 0, w, bar), fill=shade(main, 0.8))
         d.rectangle((0, bar, w, bar + 1.2 * u), fill=accent)
+        d.rectangle((pad, h * 0.32, pad + 20 * u, h * 0.32 + 0.8 * u), fill=accent)
         draw_blocks(
             d,
-            [Block(roles.headline or "", 0.5, True, contrast_ink(shade(main, 0.8)))],
-            (pad, 2 * u, w - pad, bar - 2 * u),
+            [Block(roles.headline or "", 0.45, True, shade(main, 0.35))],
+            (pad, bar + 4 * u, w - pad, h * 0.3),
         )
         rest = [Block(roles.body or "", 0.09, False, (40, 40, 48))] if roles.body else []
         rest += [Block(t, 0.065, False, (90, 90, 100)) for t in roles.details]
         if rest:
-            draw_blocks(d, rest, (pad, bar + 6 * u, w - pad, h - pad))
+            draw_blocks(d, rest, (pad, h * 0.36, w - pad, h - pad))
         return img
     elif fmt == "card":
         d.rectangle((0, 0, w, h), fill=mix(main, (255, 255, 255), 0.6))
@@ -87,7 +91,8 @@ def render_text_card(
         head, body, small = shade(main, 0.55), (60, 60, 66), shade(accent, 0.6)
         box = (14 * u, 14 * u, w - 14 * u, h - 14 * u)
     elif fmt == "ad":
-        d.polygon([(w * 0.55, 0), (w, 0), (w, h * 0.45)], fill=accent)
+        # The corner stays clear of the headline, which it used to cut into.
+        d.polygon([(w * 0.72, 0), (w, 0), (w, h * 0.28)], fill=accent)
         d.polygon([(0, h * 0.7), (0, h), (w * 0.35, h)], fill=shade(accent, 0.8))
         head = body = ink
         small = contrast_ink(accent)
@@ -108,11 +113,18 @@ def render_text_card(
             d.ellipse(
                 (x - r, y - r, x + r, y + r), outline=(255, 255, 255), width=max(1, round(0.6 * u))
             )
+        # A dark panel behind the words, as a designer would: white text over the light end
+        # of the gradient and the rings was unreadable, to people and to OCR alike.
+        d.rounded_rectangle((pad * 0.6, pad * 0.6, w - pad * 0.6, h - pad * 0.6),
+                            radius=4 * u, fill=shade(main, 0.35))
         head = body = small = (255, 255, 255)
     else:  # poster
+        # Corner discs small enough, and the text box inset enough, that they never touch:
+        # a disc cutting the first letters made them unreadable.
         for cx, cy in ((0, 0), (w, h)):
-            r = 28 * u
+            r = 18 * u
             d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=accent)
+        box = (pad, 18 * u, w - pad, h - 18 * u)
         small = shade(ink, 0.8) if ink[0] > 128 else mix(ink, main, 0.25)
     blocks = []
     if roles.headline:
