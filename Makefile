@@ -28,11 +28,12 @@ emulator: $(VENV)/.runtime
 	$(PY) -m studio.emulator --port 8600
 
 ## System packages the tests and benchmarks use: Chromium for the browser tests, zip as the
-## export benchmark's baseline.
+## export benchmark's baseline, Tesseract for the text page's proofreading.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	  command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing system packages:$$missing"; \
 	    $(SUDO) apt-get update -qq && \
