@@ -29,6 +29,7 @@ from studio.gemini.clients import (
     make_gemini_client,
     resolve_api_key,
 )
+from studio.gemini.keycheck import KeyCheck, check_key
 from studio.gemini.offline import make_offline_client
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import attachment_from_item
@@ -80,6 +81,11 @@ def init_widgets(defaults: dict[str, Any]) -> None:
     them (Streamlit warns when a widget has both)."""
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+
+
+def widget_value(key: str, default: Any = None) -> Any:
+    """A widget's value from the last run (before it is drawn in this one)."""
+    return st.session_state.get(key, default)
 
 
 def clear_widget(key: str) -> None:
@@ -160,6 +166,22 @@ def _live_ids(fingerprint: str) -> list[str]:
     if choice.fingerprint != fingerprint:
         return []
     return live_model_ids(_gemini_client(fingerprint, NetworkSettings.from_env(), choice))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _key_check(fingerprint: str) -> KeyCheck:
+    choice = key_choice()
+    if choice.fingerprint != fingerprint:
+        return KeyCheck(False, "Key not checked yet.")
+    return check_key(_gemini_client(fingerprint, NetworkSettings.from_env(), choice),
+                     secrets=(choice.key,))
+
+
+def key_check() -> KeyCheck | None:
+    """What a cheap listing call found for the key in use (once per key); None offline."""
+    if active_engine() != GEMINI:
+        return None
+    return _key_check(key_choice().fingerprint)
 
 
 def catalog() -> Catalog:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components import state
@@ -9,6 +11,7 @@ from components.conversations import show_notices
 from components.examples import example_buttons
 from components.proofread import best_first, score_of, show_proofread
 from components.render import meta_line, required, show_image, show_message
+from studio.gemini.settings import MAX_VARIANTS
 from studio.making.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
 from studio.making.variants import make_variants
 from studio.proofread import ocr_status, proofreader
@@ -31,9 +34,13 @@ with st.container(border=True):
     body = st.text_area("Body", key="text_body", height=90, max_chars=1000)
     details = st.text_input("Details", key="text_details", max_chars=300,
                             placeholder="Saturday 12 December, 7 pm · The Glasshouse")
-    settings = state.settings()
-    st.caption(f"Aspect ratio {settings.aspect_ratio} · {settings.variants} variant(s) — "
-               "change them in the sidebar.")
+    # Variants live here, the one page that makes them (the chats make one answer a turn).
+    count = st.slider("Variants", 1, MAX_VARIANTS, value=state.settings().variants,
+                      key="variants", help="Image models make one image per call, so "
+                      "variants run as parallel calls, each proofread.")
+    settings = replace(state.settings(), variants=int(count))
+    state.set_settings(settings)
+    st.caption(f"Aspect ratio {settings.aspect_ratio} — change it in the sidebar.")
     generate = st.button("Render the text", key="text_generate", type="primary",
                          icon=":material/play_arrow:")
 
