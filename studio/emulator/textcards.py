@@ -46,7 +46,8 @@ def render_text_card(
             (w - corner, h - corner),
         ):
             d.regular_polygon((cx, cy, 2.2 * u), sides, fill=gold)
-        head, body, small = hsv(rng.uniform(0.9, 1.05), 0.7, 0.5), (60, 50, 50), gold
+        # the details in a darker gold than the frame: light gold on cream was hard to read
+        head, body, small = hsv(rng.uniform(0.9, 1.05), 0.7, 0.5), (60, 50, 50), shade(gold, 0.6)
         box = (12 * u, 12 * u, w - 12 * u, h - 12 * u)
     elif fmt == "menu":
         frame = hsv(0.07 + rng.uniform(-0.03, 0.03), 0.6, rng.uniform(0.4, 0.55))
@@ -95,9 +96,11 @@ def render_text_card(
         d.polygon([(w * 0.72, 0), (w, 0), (w, h * 0.28)], fill=accent)
         d.polygon([(0, h * 0.7), (0, h), (w * 0.35, h)], fill=shade(accent, 0.8))
         head = body = ink
-        small = contrast_ink(accent)
+        button = mix(accent, (255, 255, 255), 0.6)  # pale, with dark words: OCR skipped
+        small = shade(accent, 0.3)  # white words on a saturated button
         if roles.details:  # the call to action sits on a button
-            d.rounded_rectangle((w * 0.2, h * 0.74, w * 0.8, h * 0.9), radius=3 * u, fill=accent)
+            d.rounded_rectangle((w * 0.2, h * 0.74, w * 0.8, h * 0.9), radius=3 * u, fill=button,
+                                outline=accent, width=max(1, round(0.8 * u)))
             draw_blocks(
                 d,
                 [Block(t, 0.3, True, small) for t in roles.details],
@@ -108,15 +111,11 @@ def render_text_card(
     elif fmt == "post":
         img.paste(_diagonal(size, main, accent))
         d = ImageDraw.Draw(img)
-        for _ in range(5):
-            x, y, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(6, 16) * u
-            d.ellipse(
-                (x - r, y - r, x + r, y + r), outline=(255, 255, 255), width=max(1, round(0.6 * u))
-            )
         # A dark panel behind the words, as a designer would: white text over the light end
-        # of the gradient and the rings was unreadable, to people and to OCR alike.
-        d.rounded_rectangle((pad * 0.6, pad * 0.6, w - pad * 0.6, h - pad * 0.6),
-                            radius=4 * u, fill=shade(main, 0.35))
+        # of the gradient and its rings was unreadable, to people and to OCR alike (OCR also
+        # read ring arcs as brackets). The gradient shows as a frame.
+        d.rounded_rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), radius=4 * u,
+                            fill=shade(main, 0.35))
         head = body = small = (255, 255, 255)
     else:  # poster
         # Corner discs small enough, and the text box inset enough, that they never touch:
