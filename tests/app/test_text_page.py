@@ -95,7 +95,7 @@ def test_variants_are_proofread_by_ocr_scored_and_shown_best_first(open_page, ga
     assert [k[0] for k in kept] == [0, 1] and kept[0][1] > kept[1][1]
 
 
-def test_proofreading_scores_travel_in_the_export(open_page, gallery, tmp_path):
+def test_proofreading_scores_and_a_well_worded_prompt_travel_in_the_export(open_page, gallery, tmp_path):
     at = open_page("text")
     _fill(at)
     at.button(key="text_generate").click().run()
@@ -103,6 +103,7 @@ def test_proofreading_scores_travel_in_the_export(open_page, gallery, tmp_path):
     with zipfile.ZipFile(tmp_path / "out.zip") as zf:
         (row,) = json.loads(zf.read("manifest.json"))["items"]
     assert row["settings"]["proofread"]["score"] >= 0.98
+    assert row["prompt"].startswith("Design an invitation in an elegant and minimal style.")
 
 
 def test_without_tesseract_the_page_says_why_and_still_renders(open_page, gallery, monkeypatch):
