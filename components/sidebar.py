@@ -42,16 +42,17 @@ def engine_badge(*, explain: bool = True) -> None:
 
 
 def _model_label(info: ModelInfo, today: date) -> str:
+    # Short enough for the sidebar's width; the price and the rest are in the caption below.
     flag = "⚠ " if info.shutdown_notice(today) else ""
-    return f"{flag}{info.label} · {info.price_line()}"
+    return f"{flag}{info.label}"
 
 
 def _about(info: ModelInfo, today: date) -> None:
     """One line on what the chosen model is for, what it costs, and whether it is going."""
     thinking = (f"thinking levels {', '.join(info.thinking_levels)}" if info.thinking_levels
                 else "thinks" if info.thinking else "no thinking")
-    facts = [info.price_line(), GROUNDING.get(info.grounding, info.grounding), thinking,
-             f"up to {info.max_reference_images} reference images"]
+    facts = [f"**{info.price_line()}**", GROUNDING.get(info.grounding, info.grounding),
+             thinking]
     st.caption(" · ".join(filter(None, [info.description, *facts])))
     notice = info.shutdown_notice(today)
     if notice:

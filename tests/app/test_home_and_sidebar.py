@@ -52,12 +52,13 @@ def test_choosing_gemini_without_a_key_asks_for_one_and_stays_offline(open_page)
 
 def test_the_model_picker_shows_each_models_price_and_what_it_is_for(open_page):
     at = open_page("home")
-    picker = at.selectbox(key="model")
-    assert any("$0.039/image" in o for o in picker.options)
-    assert any("(estimate)" in o and "Lite" in o for o in picker.options)
+    assert "$0.039/image" in " ".join(c.value for c in at.sidebar.caption)
+    at.selectbox(key="model").set_value("gemini-3.1-flash-lite-image").run()
+    assert "/image (estimate)" in " ".join(c.value for c in at.sidebar.caption)
     at.selectbox(key="model").set_value("gemini-3.1-flash-image").run()
     about = " ".join(c.value for c in at.sidebar.caption)
     assert "extreme ratios" in about and "image-search grounding" in about
+    assert "$0.045–0.151/image (512–4K)" in about
 
 
 def test_switching_models_keeps_a_ratio_the_new_model_offers(open_page):
@@ -141,3 +142,13 @@ def test_a_refused_key_shows_on_the_badge_before_anything_is_made(open_page, emu
     shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "key refused" in shown and "Key refused" in shown
     assert "key works" not in shown
+
+
+def test_the_editing_example_opens_the_edit_page_with_its_first_image_made(open_page, gallery):
+    at = open_page("home")
+    at.button(key="home_try_Conversational editing").click().run()
+    assert_clean(at)
+    (item,) = gallery.query()
+    assert item.page == "edit" and "red vintage bicycle" in item.prompt
+    assert at.chat_input(key="edit_chat") is not None, "the edit chat is open, ready for a change"
+    assert any("Conversational editing" in t.value for t in at.title)
