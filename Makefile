@@ -28,12 +28,14 @@ emulator: $(VENV)/.runtime
 	$(PY) -m studio.emulator --port 8600
 
 ## System packages the tests and benchmarks use: Chromium for the browser tests, zip as the
-## export benchmark's baseline, sqlite3 for recovering a damaged gallery database.
+## export benchmark's baseline, sqlite3 for recovering a damaged gallery database,
+## Tesseract for the text page's proofreading.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
 	  command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	  command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing system packages:$$missing"; \
 	    $(SUDO) apt-get update -qq && \

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from components import state
+from studio.gemini.catalog import GROUNDING, ModelInfo, closest_ratio
 from studio.gemini.clients import GEMINI, OFFLINE
-from studio.gemini.settings import MAX_VARIANTS, GenerationSettings
+from studio.gemini.settings import GenerationSettings
 
 _ENGINE_LABELS = {OFFLINE: "Offline emulator", GEMINI: "Gemini API"}
 _KEY_SOURCES = {
@@ -15,24 +18,65 @@ _KEY_SOURCES = {
     "environment": "the environment",
     "vertex": "Vertex AI settings",
 }
+_DEFAULT_LEVEL = "default"
 
 
 def engine_badge(*, explain: bool = True) -> None:
-    """Say plainly which engine is live: offline images are drawn locally, not by Gemini."""
+    """Say plainly which engine is live: offline images are drawn locally, not by Gemini.
+    With a key, say what checking it found, so a refused key shows before the first call."""
     if state.active_engine() == OFFLINE:
         st.badge("Offline emulator", icon=":material/cloud_off:", color="orange")
         if explain:
             st.caption("Images are drawn locally, not by Gemini.")
+        return
+    source = _KEY_SOURCES.get(state.key_choice().source, "")
+    check = state.key_check()
+    if check is not None and not check.ok:
+        st.badge("Gemini API: key refused" if "refused" in check.message
+                 else "Gemini API: key not checked", icon=":material/key_off:", color="red")
+        st.caption(f"{check.message} (using {source})")
+        return
+    st.badge("Gemini API: key works", icon=":material/cloud_done:", color="green")
+    if explain:
+        st.caption(f"Using {source}; the Gemini API answered a model-list call.")
+
+
+def _model_label(info: ModelInfo, today: date) -> str:
+    # Short enough for the sidebar's width; the price and the rest are in the caption below.
+    flag = "⚠ " if info.shutdown_notice(today) else ""
+    return f"{flag}{info.label}"
+
+
+def _about(info: ModelInfo, today: date) -> None:
+    """One line on what the chosen model is for, what it costs, and whether it is going."""
+    thinking = (f"thinking levels {', '.join(info.thinking_levels)}" if info.thinking_levels
+                else "thinks" if info.thinking else "no thinking")
+    facts = [f"**{info.price_line()}**", GROUNDING.get(info.grounding, info.grounding),
+             thinking]
+    st.caption(" · ".join(filter(None, [info.description, *facts])))
+    notice = info.shutdown_notice(today)
+    if notice:
+        st.warning(notice, icon=":material/event_busy:")
+
+
+def _kept(key: str, wanted: str | None, offered: list[str], fallback: str,
+          what: str, info: ModelInfo) -> tuple[str, str | None]:
+    """Keep the widget's choice when the model offers it; else pick `fallback` and say why."""
+    previous = state.widget_value(key, wanted)
+    if previous in offered:
+        chosen, note = previous, None
     else:
-        source = _KEY_SOURCES.get(state.key_choice().source, "")
-        st.badge("Gemini API", icon=":material/cloud_done:", color="green")
-        if explain:
-            st.caption(f"Using {source}.")
+        chosen = fallback
+        note = (f"{info.label} does not offer {what} {previous}: now {chosen}."
+                if previous else None)
+    state.set_widgets({key: chosen})  # before the widget is drawn, so it shows `chosen`
+    return chosen, note
 
 
 def render_sidebar() -> GenerationSettings:
     """Draw the settings and return them; they persist for the browser session."""
     current = state.settings()
+    today = date.today()
     with st.sidebar:
         st.subheader("Engine", divider="gray")
         _engine_controls()  # first: a key typed here must count in this very run
@@ -44,28 +88,40 @@ def render_sidebar() -> GenerationSettings:
             ids.append(current.model)
         model = st.selectbox(
             "Model", ids, index=ids.index(current.model), key="model",
-            format_func=lambda i: catalog.get(i).label, accept_new_options=True,
+            format_func=lambda i: _model_label(catalog.get(i), today), accept_new_options=True,
             help="Type any model id to try one that is not listed.",
         )
         info = catalog.get(model)
+        _about(info, today)
+        notes: list[str] = []
         ratios = list(info.aspect_ratios)
-        ratio = st.selectbox(
-            "Aspect ratio", ratios, key="aspect_ratio",
-            index=ratios.index(current.aspect_ratio) if current.aspect_ratio in ratios else 0,
-        )
+        wanted = state.widget_value("aspect_ratio", current.aspect_ratio)
+        _, note = _kept("aspect_ratio", current.aspect_ratio, ratios,
+                        closest_ratio(wanted, ratios), "the aspect ratio", info)
+        notes += [f"{note} (the closest shape it has)"] if note else []
+        ratio = st.selectbox("Aspect ratio", ratios, key="aspect_ratio")
         size = None
         if info.supports_image_size:
             sizes = list(info.image_sizes)
-            size = st.selectbox(
-                "Image size", sizes, key="image_size",
-                index=sizes.index(current.image_size) if current.image_size in sizes
-                else sizes.index("1K") if "1K" in sizes else 0,
-            )
-        variants = st.slider(
-            "Variants", 1, MAX_VARIANTS, value=current.variants, key="variants",
-            help="Image models make one image per call, so variants run as parallel calls.",
-        )
-        with st.expander("Advanced", icon=":material/tune:"):
+            _, note = _kept("image_size", current.image_size or "1K", sizes,
+                            "1K" if "1K" in sizes else sizes[0], "the image size", info)
+            notes += [note] if note and current.image_size else []
+            size = st.selectbox("Image size", sizes, key="image_size")
+        level = None
+        if info.thinking_levels:
+            levels = [_DEFAULT_LEVEL, *info.thinking_levels]
+            _, note = _kept("thinking_level", current.thinking_level or _DEFAULT_LEVEL, levels,
+                            _DEFAULT_LEVEL, "the thinking level", info)
+            notes += [note] if note and current.thinking_level else []
+            chosen = st.selectbox(
+                "Thinking level", levels, key="thinking_level",
+                format_func=lambda v: "Model default" if v == _DEFAULT_LEVEL else v.title(),
+                help="How much the model thinks before it draws: more is slower and dearer.")
+            level = None if chosen == _DEFAULT_LEVEL else chosen
+        for note in notes:
+            st.info(note, icon=":material/swap_horiz:")
+        # keyed and stateful: it stays open or closed whatever appears above it
+        with st.expander("Advanced", icon=":material/tune:", key="advanced", on_change="rerun"):
             temperature = st.slider(
                 "Temperature", 0.0, 2.0, value=current.temperature if current.temperature
                 is not None else 1.0, step=0.1, key="temperature",
@@ -85,11 +141,12 @@ def render_sidebar() -> GenerationSettings:
         model=model,
         aspect_ratio=ratio,
         image_size=size,
-        variants=int(variants),
+        variants=current.variants,  # set where variants are made: the text page
         temperature=float(temperature),
         seed=int(seed) or None,
         include_thoughts=bool(thoughts),
         timeout_s=float(timeout),
+        thinking_level=level,
     )
     state.set_settings(value)
     return value

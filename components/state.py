@@ -32,6 +32,7 @@ from studio.gemini.clients import (
     make_gemini_client,
     resolve_api_key,
 )
+from studio.gemini.keycheck import KeyCheck, check_key
 from studio.gemini.offline import make_offline_client
 from studio.gemini.settings import GenerationSettings
 from studio.lab.saved import ExperimentBook
@@ -87,6 +88,11 @@ def init_widgets(defaults: dict[str, Any]) -> None:
         st.session_state.setdefault(key, value)
 
 
+def widget_value(key: str, default: Any = None) -> Any:
+    """A widget's value from the last run (before it is drawn in this one)."""
+    return st.session_state.get(key, default)
+
+
 def clear_widget(key: str) -> None:
     st.session_state.pop(key, None)
 
@@ -95,11 +101,6 @@ def clear_widgets(prefix: str) -> None:
     """Forget every widget whose key starts with `prefix`, so it is drawn afresh."""
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         st.session_state.pop(key, None)
-
-
-def widget_value(key: str) -> Any:
-    """A widget's current value, for callbacks that are not handed it."""
-    return st.session_state.get(key)
 
 
 def notify(kind: str, message: str) -> None:
@@ -176,6 +177,22 @@ def _live_ids(fingerprint: str) -> list[str]:
     if choice.fingerprint != fingerprint:
         return []
     return live_model_ids(_gemini_client(fingerprint, NetworkSettings.from_env(), choice))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _key_check(fingerprint: str) -> KeyCheck:
+    choice = key_choice()
+    if choice.fingerprint != fingerprint:
+        return KeyCheck(False, "Key not checked yet.")
+    return check_key(_gemini_client(fingerprint, NetworkSettings.from_env(), choice),
+                     secrets=(choice.key,))
+
+
+def key_check() -> KeyCheck | None:
+    """What a cheap listing call found for the key in use (once per key); None offline."""
+    if active_engine() != GEMINI:
+        return None
+    return _key_check(key_choice().fingerprint)
 
 
 def catalog() -> Catalog:

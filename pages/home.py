@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import state
 from components.sidebar import engine_badge
+from components.turns import run_turn
 from studio.gemini.clients import OFFLINE
 from studio.making.prompts import RECIPE_EXAMPLES, STORY_EXAMPLES, TEXT_EXAMPLES, Example
 
@@ -28,7 +29,14 @@ CARDS = (
 
 
 def _open(page: str, values: dict[str, object]) -> None:
-    state.set_widgets(values)
+    if page == "pages/edit.py":
+        # The edit page opens on its Upload tab, so a filled-in description would sit unseen
+        # behind Describe: start the conversation here and open the page on its first image.
+        prompt = str(values["edit_start_prompt"])
+        run_turn(state.new_chat("edit"), prompt, state.settings(), label="Drawing the image",
+                 inputs={"edit_start_prompt": prompt})
+    else:
+        state.set_widgets(values)
     st.switch_page(page)
 
 
@@ -47,11 +55,14 @@ for row in (CARDS[:2], CARDS[2:]):
         with column, st.container(border=True, height="stretch"):
             st.subheader(f"{icon} {title}", anchor=False)
             st.write(blurb)
-            left, right = st.columns(2)
-            left.page_link(page, label=f"Open {title}", icon=":material/arrow_forward:")
-            if right.button(f"Try: {example.label}", key=f"home_try_{title}",
-                            icon=":material/bolt:", width="stretch"):
-                _open(page, example.values)
+            # A row that wraps, each label at its own width: two equal columns cut
+            # "Open Conversational editing" and "Try: Birthday invitation" short.
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.page_link(page, label=f"Open {title}", icon=":material/arrow_forward:",
+                             width="content")
+                if st.button(f"Try: {example.label}", key=f"home_try_{title}",
+                             icon=":material/bolt:", width="content"):
+                    _open(page, example.values)
 
 store = state.store()
 total = store.count()

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components import state
 from components.conversations import show_notices
 from components.examples import example_buttons
+from components.proofread import best_first, score_of, show_proofread
 from components.render import meta_line, required, show_image, show_message
+from studio.gemini.settings import MAX_VARIANTS
 from studio.making.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
 from studio.making.variants import make_variants
+from studio.proofread import ocr_status, proofreader
 
 PAGE = "text"
 
 st.title(":material/text_fields: Text rendering")
 st.caption("Gemini renders long, exact text inside images. Type the text by role; the prompt "
-           "asks for it verbatim, and each result sits beside the intended text for proofreading.")
+           "asks for it verbatim, and each result is read back by OCR and proofread against "
+           "the intended text, best first.")
 show_notices()
 example_buttons(TEXT_EXAMPLES, key=PAGE)
 
@@ -28,15 +34,21 @@ with st.container(border=True):
     body = st.text_area("Body", key="text_body", height=90, max_chars=1000)
     details = st.text_input("Details", key="text_details", max_chars=300,
                             placeholder="Saturday 12 December, 7 pm · The Glasshouse")
-    settings = state.settings()
-    st.caption(f"Aspect ratio {settings.aspect_ratio} · {settings.variants} variant(s) — "
-               "change them in the sidebar.")
+    # Variants live here, the one page that makes them (the chats make one answer a turn).
+    count = st.slider("Variants", 1, MAX_VARIANTS, value=state.settings().variants,
+                      key="variants", help="Image models make one image per call, so "
+                      "variants run as parallel calls, each proofread.")
+    settings = replace(state.settings(), variants=int(count))
+    state.set_settings(settings)
+    st.caption(f"Aspect ratio {settings.aspect_ratio} — change it in the sidebar.")
     generate = st.button("Render the text", key="text_generate", type="primary",
                          icon=":material/play_arrow:")
 
 if generate and required(headline, "Type a headline first: it is the text to render."):
     brief = TextBrief(format=fmt or TEXT_FORMATS[0], headline=headline, body=body or "",
                       details=details or "", style=style or TEXT_STYLES[0])
+    ocr = ocr_status()
+    intended = "\n".join(text for _, text in brief.lines())
     with st.status(f"Rendering {settings.variants} variant(s) of your {brief.format}",
                    expanded=False) as status:
         batch = make_variants(
@@ -47,6 +59,7 @@ if generate and required(headline, "Type a headline first: it is the text to ren
             extra={"inputs": {"text_headline": brief.headline, "text_body": brief.body,
                               "text_details": brief.details, "text_format": brief.format,
                               "text_style": brief.style}},
+            review=proofreader(intended) if ocr.available else None, review_key="proofread",
         )
         failed = sum(1 for v in batch.variants if not v.items)
         status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "
@@ -56,20 +69,30 @@ if generate and required(headline, "Type a headline first: it is the text to ren
 batches = state.text_results()
 if batches:
     brief, batch = batches[0]
+    ocr = ocr_status()
+    unavailable = None if ocr.available else f"Proofreading is unavailable: {ocr.reason}."
     st.subheader(f"Your {brief.format}", anchor=False)
-    intended, *columns = st.columns([1] + [2] * len(batch.variants), gap="medium")
-    with intended, st.container(border=True):
+    # The intended text spans the page above the variants, so it never wraps mid-word.
+    with st.container(border=True):
         st.markdown("**Intended text**")
         for role, text in brief.lines():
             st.caption(role)
             st.text(text)
-    for index, (column, variant) in enumerate(zip(columns, batch.variants, strict=True)):
-        with column:
-            st.markdown(f"**Variant {index + 1}**")
-            for item in variant.items:
-                show_image(state.store().image_path(item).read_bytes(), item.mime)
-            show_message(variant.result.message,
-                         error_kind=variant.result.error.kind if variant.result.error else None)
-            meta_line(variant.facts)
+    if unavailable:
+        st.info(f"{unavailable} Compare the text by eye.", icon=":material/spellcheck:")
+    for rank, (index, variant) in enumerate(best_first(batch.variants)):
+        score = score_of(variant)
+        best = " · best match" if rank == 0 and score is not None and len(batch.variants) > 1 else ""
+        with st.container(border=True):
+            st.markdown(f"**Variant {index + 1}**{best}")
+            picture, proof = st.columns(2, gap="medium")
+            with picture:
+                for item in variant.items:
+                    show_image(state.store().image_path(item).read_bytes(), item.mime)
+                show_message(variant.result.message, error_kind=variant.result.error.kind
+                             if variant.result.error else None)
+                meta_line(variant.facts)
+            with proof:
+                show_proofread(variant.review if variant.items else None, unavailable)
     if len(batches) > 1:
         st.caption(f"{len(batches) - 1} earlier batch(es) this session are in the Gallery.")

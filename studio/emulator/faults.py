@@ -27,6 +27,10 @@ FAULT_KINDS = frozenset(
     }
 )
 
+# Faults in what is drawn rather than on the wire: `[fault:typo]` renders one wrong letter
+# in a text card's headline, so proofreading has something real to catch.
+DRAWING_FAULTS = frozenset({"typo"})
+
 # Directive names that differ from the fault kind they trigger.
 _DIRECTIVE_ALIASES = {"block": "prompt_block", "safety": "image_safety"}
 DIRECTIVE_RE = re.compile(
@@ -127,6 +131,12 @@ def parse_directives(text: str) -> tuple[str, list[Directive]]:
 
 def strip_directives(text: str) -> str:
     return parse_directives(text)[0]
+
+
+def drawing_faults(text: str) -> frozenset[str]:
+    """The drawing faults (`DRAWING_FAULTS`) that `text`'s directives ask for."""
+    names = {m.group(1).lower() for m in DIRECTIVE_RE.finditer(text)}
+    return frozenset(names & DRAWING_FAULTS)
 
 
 class AttemptCounter:

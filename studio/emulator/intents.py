@@ -17,12 +17,19 @@ from PIL import Image, UnidentifiedImageError
 
 from . import draw, recipes, stories
 from .edits import apply_ops, parse_edit_ops, wants_reference
-from .faults import strip_directives
+from .faults import drawing_faults, strip_directives
 from .figures import SUBJECT_COLOURS, character_for
 from .interface import ReplyPart
 from .styles import detect_style
 from .textcards import render_text_card
-from .textlayout import detect_format, extract_roles, quoted_strings, strip_quoted
+from .textlayout import (
+    TextRoles,
+    detect_format,
+    extract_roles,
+    misspell,
+    quoted_strings,
+    strip_quoted,
+)
 from .wire import WireContent, WireError
 
 
@@ -41,6 +48,7 @@ class Conversation:
     history_user_texts: list[str]
     history_model_texts: list[str]
     history_images: list[bytes]  # every image before the latest turn, oldest first
+    drawing_faults: frozenset[str] = frozenset()  # e.g. "typo", from `[fault:typo]`
 
 
 @dataclass(frozen=True)
@@ -55,12 +63,14 @@ def read_conversation(contents: Sequence[WireContent]) -> Conversation:
         (i for i, c in enumerate(contents) if c.role != "model"), default=len(contents) - 1
     )
     latest = contents[last_user]
+    latest_text = " ".join(p.text for p in latest.parts if p.is_text)
     conv = Conversation(
-        prompt=strip_directives(" ".join(p.text for p in latest.parts if p.is_text)),
+        prompt=strip_directives(latest_text),
         attached=[p.data for p in latest.parts if p.is_image and p.data],
         history_user_texts=[],
         history_model_texts=[],
         history_images=[],
+        drawing_faults=drawing_faults(latest_text),
     )
     for content in contents[:last_user]:
         texts = " ".join(p.text for p in content.parts if p.is_text)
@@ -208,6 +218,9 @@ def _plan_recipe(conv: Conversation, s: Settings) -> Plan:
 
 def _plan_text(conv: Conversation, s: Settings) -> Plan:
     roles = extract_roles(conv.prompt)
+    drawn = roles
+    if "typo" in conv.drawing_faults and roles.headline:  # the reply still claims it is right
+        drawn = TextRoles(misspell(roles.headline), roles.body, list(roles.details))
     fmt = detect_format(conv.prompt) or "poster"
     texts = roles.all()
     quoted = ", ".join(f"\u201c{t}\u201d" for t in texts)
@@ -215,7 +228,7 @@ def _plan_text(conv: Conversation, s: Settings) -> Plan:
     skeleton = strip_quoted(conv.prompt)
     parts = [
         ReplyPart("text", line),
-        ReplyPart("image", render=lambda: render_text_card(s.size, roles, fmt, skeleton, s.seed)),
+        ReplyPart("image", render=lambda: render_text_card(s.size, drawn, fmt, skeleton, s.seed)),
     ]
     thought = f"**Laying out the {fmt}**\n\nSetting the headline large, the body medium and the details small, centred."
     return Plan("text", parts, thoughts=[thought])

@@ -46,14 +46,16 @@ def render_text_card(
             (w - corner, h - corner),
         ):
             d.regular_polygon((cx, cy, 2.2 * u), sides, fill=gold)
-        head, body, small = hsv(rng.uniform(0.9, 1.05), 0.7, 0.5), (60, 50, 50), gold
+        # the details in a darker gold than the frame: light gold on cream was hard to read
+        head, body, small = hsv(rng.uniform(0.9, 1.05), 0.7, 0.5), (60, 50, 50), shade(gold, 0.6)
         box = (12 * u, 12 * u, w - 12 * u, h - 12 * u)
     elif fmt == "menu":
         frame = hsv(0.07 + rng.uniform(-0.03, 0.03), 0.6, rng.uniform(0.4, 0.55))
         board = hsv(rng.uniform(0.3, 0.6), 0.25, rng.uniform(0.15, 0.22))
         d.rectangle((0, 0, w, h), fill=frame)
         d.rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), fill=board)
-        for y in (h * rng.uniform(0.27, 0.33), h * rng.uniform(0.69, 0.75)):
+        # Dotted rules above and below the text, never through it (OCR lost words to them).
+        for y in (h * rng.uniform(0.05, 0.07), h * rng.uniform(0.92, 0.94)):
             for x in range(round(12 * u), round(w - 12 * u), max(2, round(3 * u))):
                 d.ellipse((x, y, x + 0.8 * u, y + 0.8 * u), fill=(200, 200, 190))
         head, body, small = (
@@ -62,19 +64,22 @@ def render_text_card(
             hsv(0.1 + rng.uniform(-0.04, 0.04), 0.5, 0.92),
         )
     elif fmt == "slide":
+        # A thin title band, the title in dark ink beneath it: text drawn across a band's
+        # full height was the one layout OCR could not read back.
         d.rectangle((0, 0, w, h), fill=(250, 250, 252))
-        bar = h * 0.28
+        bar = h * 0.06
         d.rectangle((0, 0, w, bar), fill=shade(main, 0.8))
         d.rectangle((0, bar, w, bar + 1.2 * u), fill=accent)
+        d.rectangle((pad, h * 0.32, pad + 20 * u, h * 0.32 + 0.8 * u), fill=accent)
         draw_blocks(
             d,
-            [Block(roles.headline or "", 0.5, True, contrast_ink(shade(main, 0.8)))],
-            (pad, 2 * u, w - pad, bar - 2 * u),
+            [Block(roles.headline or "", 0.45, True, shade(main, 0.35))],
+            (pad, bar + 4 * u, w - pad, h * 0.3),
         )
         rest = [Block(roles.body or "", 0.09, False, (40, 40, 48))] if roles.body else []
         rest += [Block(t, 0.065, False, (90, 90, 100)) for t in roles.details]
         if rest:
-            draw_blocks(d, rest, (pad, bar + 6 * u, w - pad, h - pad))
+            draw_blocks(d, rest, (pad, h * 0.36, w - pad, h - pad))
         return img
     elif fmt == "card":
         d.rectangle((0, 0, w, h), fill=mix(main, (255, 255, 255), 0.6))
@@ -87,12 +92,15 @@ def render_text_card(
         head, body, small = shade(main, 0.55), (60, 60, 66), shade(accent, 0.6)
         box = (14 * u, 14 * u, w - 14 * u, h - 14 * u)
     elif fmt == "ad":
-        d.polygon([(w * 0.55, 0), (w, 0), (w, h * 0.45)], fill=accent)
+        # The corner stays clear of the headline, which it used to cut into.
+        d.polygon([(w * 0.72, 0), (w, 0), (w, h * 0.28)], fill=accent)
         d.polygon([(0, h * 0.7), (0, h), (w * 0.35, h)], fill=shade(accent, 0.8))
         head = body = ink
-        small = contrast_ink(accent)
+        button = mix(accent, (255, 255, 255), 0.6)  # pale, with dark words: OCR skipped
+        small = shade(accent, 0.3)  # white words on a saturated button
         if roles.details:  # the call to action sits on a button
-            d.rounded_rectangle((w * 0.2, h * 0.74, w * 0.8, h * 0.9), radius=3 * u, fill=accent)
+            d.rounded_rectangle((w * 0.2, h * 0.74, w * 0.8, h * 0.9), radius=3 * u, fill=button,
+                                outline=accent, width=max(1, round(0.8 * u)))
             draw_blocks(
                 d,
                 [Block(t, 0.3, True, small) for t in roles.details],
@@ -103,16 +111,19 @@ def render_text_card(
     elif fmt == "post":
         img.paste(_diagonal(size, main, accent))
         d = ImageDraw.Draw(img)
-        for _ in range(5):
-            x, y, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(6, 16) * u
-            d.ellipse(
-                (x - r, y - r, x + r, y + r), outline=(255, 255, 255), width=max(1, round(0.6 * u))
-            )
+        # A dark panel behind the words, as a designer would: white text over the light end
+        # of the gradient and its rings was unreadable, to people and to OCR alike (OCR also
+        # read ring arcs as brackets). The gradient shows as a frame.
+        d.rounded_rectangle((3 * u, 3 * u, w - 3 * u, h - 3 * u), radius=4 * u,
+                            fill=shade(main, 0.35))
         head = body = small = (255, 255, 255)
     else:  # poster
+        # Corner discs small enough, and the text box inset enough, that they never touch:
+        # a disc cutting the first letters made them unreadable.
         for cx, cy in ((0, 0), (w, h)):
-            r = 28 * u
+            r = 18 * u
             d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=accent)
+        box = (pad, 18 * u, w - pad, h - 18 * u)
         small = shade(ink, 0.8) if ink[0] > 128 else mix(ink, main, 0.25)
     blocks = []
     if roles.headline:

@@ -105,6 +105,23 @@ def extract_roles(text: str) -> TextRoles:
     return roles
 
 
+def misspell(text: str) -> str:
+    """`text` with one letter wrong: the middle letter of its longest word, swapped for
+    the next letter of the alphabet (z wraps to a), case kept."""
+    words = text.split(" ")
+    longest = max(range(len(words)), key=lambda i: sum(c.isalpha() for c in words[i]))
+    word = words[longest]
+    letters = [i for i, c in enumerate(word) if c.isalpha()]
+    if not letters:
+        return text
+    at = letters[len(letters) // 2]
+    c = word[at]
+    base = ord("a") if c.islower() else ord("A")
+    wrong = chr(base + (ord(c) - base + 1) % 26)
+    words[longest] = word[:at] + wrong + word[at + 1:]
+    return " ".join(words)
+
+
 _fonts = threading.local()  # FreeType faces are not safe to share between threads
 
 

@@ -21,9 +21,12 @@ def build_config(
         aspect_ratio=ratio if ratio in info.aspect_ratios else None,
         image_size=settings.image_size if settings.image_size in info.image_sizes else None,
     )
+    level = settings.thinking_level if settings.thinking_level in info.thinking_levels else None
+    show = info.thinking and settings.include_thoughts
     thinking = (
-        types.ThinkingConfig(include_thoughts=True)
-        if info.thinking and settings.include_thoughts
+        types.ThinkingConfig(include_thoughts=True if show else None,
+                             thinking_level=types.ThinkingLevel(level.upper()) if level else None)
+        if show or level
         else None
     )
     return types.GenerateContentConfig(

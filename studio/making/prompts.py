@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 STORY_STYLES = (
@@ -33,6 +34,21 @@ TEXT_STYLES = (
 DIETS = ("vegetarian", "vegan", "gluten-free", "dairy-free", "nut-free", "low-carb")
 
 
+# Words spelled with a vowel but said with a consonant, and the reverse ("an hour").
+_SAID_WITH_CONSONANT = re.compile(r"^(uni|use|usu|uti|eu|one|once|ewe|ufo)", re.I)
+_SAID_WITH_VOWEL = re.compile(r"^(hour|honest|honou?r|heir|8|11|18)", re.I)
+
+
+def article(phrase: str) -> str:
+    """"a" or "an" for `phrase`, by how its first word sounds: an invitation, a unique one."""
+    word = phrase.strip()
+    if _SAID_WITH_VOWEL.match(word):
+        return "an"
+    if _SAID_WITH_CONSONANT.match(word):
+        return "a"
+    return "an" if word[:1].lower() in "aeiou" and word[:1] else "a"
+
+
 def story_prompt(premise: str, style: str, scenes: int, *, references: int = 0) -> str:
     """The blog's story prompt, with an explicit scene count and consistency ask."""
     premise = premise.strip().rstrip(".")
@@ -42,7 +58,7 @@ def story_prompt(premise: str, style: str, scenes: int, *, references: int = 0) 
         else ""
     )
     return (
-        f"Generate a story about {premise} in a {style.strip()} style. "
+        f"Generate a story about {premise} in {article(style)} {style.strip()} style. "
         f"Tell it in {scenes} scenes. For each scene, write a short paragraph and then "
         f"generate an image. Keep the characters and setting consistent across scenes.{refs}"
     )
@@ -79,7 +95,8 @@ def text_prompt(brief: TextBrief) -> str:
     """Quote each text verbatim and forbid additions, so the model renders it exactly."""
     quoted = "\n".join(f'{role}: "{text}"' for role, text in brief.lines())
     return (
-        f"Design a {brief.format} in a {brief.style} style. Render the following text in "
+        f"Design {article(brief.format)} {brief.format} in {article(brief.style)} {brief.style} "
+        "style. Render the following text in "
         "the image exactly as written, verbatim, with the same spelling, capitalisation and "
         "punctuation. Do not add, drop or change any words, and add no other text.\n"
         f"{quoted}"

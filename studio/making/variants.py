@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ class Variant:
     result: Result
     facts: AnswerFacts
     items: list[GalleryItem] = field(default_factory=list)
+    review: dict[str, Any] | None = None  # what `review` found in the image, kept with it
 
 
 @dataclass
@@ -49,8 +50,13 @@ def make_variants(
     contents: Sequence[types.Part | str] | None = None,
     secrets: tuple[str | None, ...] = (),
     extra: dict[str, Any] | None = None,
+    review: Callable[[bytes], dict[str, Any]] | None = None,
+    review_key: str = "review",
 ) -> VariantSet:
-    """Run `settings.variants` calls at once (seeds differ) and keep every image."""
+    """Run `settings.variants` calls at once (seeds differ) and keep every image.
+
+    `review` (e.g. proofreading) reads each variant's first image in its own worker, before
+    it is kept, so its finding is stored with the image under settings[review_key]."""
     set_id = uuid.uuid4().hex
     info = catalog.get(settings.model)
 
@@ -58,9 +64,13 @@ def make_variants(
         variant_settings = settings.for_variant(index)
         result = generate(client, variant_settings, info, list(contents or [prompt]),
                           build_config(variant_settings, info), secrets=secrets)
+        kept = dict(extra or {})
+        found = review(result.images[0].data) if review and result.images else None
+        if found is not None:
+            kept[review_key] = found
         origin = Origin(page=page, prompt=prompt, engine=engine, conversation_id=set_id,
-                        turn=index, extra=dict(extra or {}))
+                        turn=index, extra=kept)
         return Variant(result, AnswerFacts.of(result, variant_settings, engine),
-                       keep_answer(store, result, variant_settings, origin))
+                       keep_answer(store, result, variant_settings, origin), found)
 
     return VariantSet(set_id, prompt, run_variants(one, settings.variants))

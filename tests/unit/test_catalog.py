@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from studio.gemini.catalog import CATALOG_PATH, load_catalog
+import pytest
+from google.genai import types
+
+from studio.gemini.catalog import CATALOG_PATH, closest_ratio, load_catalog, parse_catalog
+from studio.gemini.requests import build_config
+from studio.gemini.settings import GenerationSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,3 +89,70 @@ def test_the_catalog_and_the_emulator_agree_on_what_a_request_may_carry() -> Non
         assert info.thinking == spec.thinking, info.id
         assert set(info.aspect_ratios) <= set(spec.aspect_ratios), info.id
         assert set(info.image_sizes) <= set(spec.image_sizes or ()), info.id
+
+
+def test_every_model_says_what_it_is_for_what_it_costs_and_how_it_grounds() -> None:
+    from studio.gemini.catalog import GROUNDING
+
+    for info in load_catalog().models:
+        assert info.description, info.id
+        assert info.grounding in GROUNDING, info.id
+        for size in info.image_sizes or (None,):
+            assert 0.001 < info.price_per_image(size) < 1.0, (info.id, size)
+        assert info.price_line().startswith("$"), info.id
+
+
+def test_flash_lite_image_is_listed_at_1k_only_with_14_references_and_no_grounding() -> None:
+    lite = load_catalog().get("gemini-3.1-flash-lite-image")
+    assert lite.known and lite.image_sizes == ("1K",)
+    assert lite.max_reference_images == 14 and lite.grounding == "none"
+    assert "(estimate)" in lite.price_line(), "an unconfirmed price says so"
+
+
+def test_price_per_image_is_tokens_times_the_image_rate() -> None:
+    flash = load_catalog().get("gemini-3.1-flash-image")
+    assert flash.price_per_image("4K") == pytest.approx(2520 * 60.0 / 1e6)
+    assert flash.price_line() == "$0.045–0.151/image (512–4K)"
+
+
+def test_thinking_levels_are_the_sdk_names_and_only_for_thinking_models() -> None:
+    names = {level.value.lower() for level in types.ThinkingLevel}
+    for info in load_catalog().models:
+        assert set(info.thinking_levels) <= names, info.id
+        assert not info.thinking_levels or info.thinking, info.id
+    assert load_catalog().get("gemini-3.1-flash-image").thinking_levels
+    assert not load_catalog().get("gemini-2.5-flash-image").thinking_levels
+
+
+def test_a_model_near_or_past_its_shutdown_is_flagged() -> None:
+    info = replace(load_catalog().get("gemini-3-pro-image"), shutdown=date(2026, 6, 30))
+    assert info.shutdown_notice(date(2026, 5, 1)) is None
+    assert "in 10 day(s)" in (info.shutdown_notice(date(2026, 6, 20)) or "")
+    assert "Shut down on 30 June 2026" in (info.shutdown_notice(date(2026, 7, 1)) or "")
+    data = json.loads(CATALOG_PATH.read_text())
+    data["models"][0]["shutdown"] = "2026-06-30"
+    assert parse_catalog(data).models[0].shutdown == date(2026, 6, 30)
+
+
+def test_ids_the_catalog_does_not_know_are_labelled_so() -> None:
+    merged = load_catalog().merged_with(["gemini-4-flash-image"])
+    assert merged.get("gemini-4-flash-image").label == "gemini-4-flash-image (not in catalog)"
+    assert "(not in catalog)" not in merged.get("gemini-3-pro-image-preview-11").label
+
+
+@pytest.mark.parametrize(("wanted", "expected"), [("8:1", "21:9"), ("1:8", "9:16"),
+                                                  ("16:9", "16:9"), ("4:1", "21:9")])
+def test_the_closest_offered_ratio_keeps_the_shape(wanted, expected) -> None:
+    offered = load_catalog().get("gemini-2.5-flash-image").aspect_ratios
+    assert closest_ratio(wanted, offered) == expected
+
+
+def test_the_thinking_level_reaches_the_request_only_where_the_model_takes_it() -> None:
+    catalog = load_catalog()
+    settings = GenerationSettings(model="gemini-3.1-flash-image", thinking_level="high")
+    config = build_config(settings, catalog.get("gemini-3.1-flash-image"))
+    assert config.thinking_config.thinking_level == types.ThinkingLevel.HIGH
+    assert settings.to_record()["thinking_level"] == "high"
+    other = build_config(replace(settings, model="gemini-2.5-flash-image"),
+                         catalog.get("gemini-2.5-flash-image"))
+    assert other.thinking_config is None

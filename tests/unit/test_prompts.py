@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studio.making.prompts import TextBrief, recipe_prompt, story_prompt, text_prompt
+from studio.making.prompts import TextBrief, article, recipe_prompt, story_prompt, text_prompt
 
 
 def test_story_prompt_asks_for_scenes_images_and_consistency() -> None:
@@ -24,3 +24,18 @@ def test_text_prompt_quotes_every_field_verbatim() -> None:
 
 def test_empty_fields_are_left_out() -> None:
     assert "Body" not in text_prompt(TextBrief("slide", "Only a headline"))
+
+
+def test_built_prompts_use_an_before_a_vowel_sound() -> None:
+    prompt = text_prompt(TextBrief("invitation", "Hi", style="elegant and minimal"))
+    assert prompt.startswith("Design an invitation in an elegant and minimal style.")
+    assert text_prompt(TextBrief("menu", "Hi", style="bold and modern")).startswith(
+        "Design a menu in a bold and modern style.")
+    assert "in an oil painting style" in story_prompt("a fox", "oil painting", 3)
+    assert "in a watercolour style" in story_prompt("a fox", "watercolour", 3)
+
+
+def test_the_article_follows_the_sound_not_the_letter() -> None:
+    assert [article(w) for w in ("unique poster", "hour-long show", "ad", "8-bit card",
+                                 "one-page flyer", "umbrella", "slide")] == \
+        ["a", "an", "an", "an", "a", "an", "a"]
