@@ -41,8 +41,9 @@ with st.container(border=True):
     settings = replace(state.settings(), variants=int(count))
     state.set_settings(settings)
     st.caption(f"Aspect ratio {settings.aspect_ratio} — change it in the sidebar.")
+    read_only = state.read_only_reason()
     generate = st.button("Render the text", key="text_generate", type="primary",
-                         icon=":material/play_arrow:")
+                         icon=":material/play_arrow:", disabled=bool(read_only), help=read_only)
 
 if generate and required(headline, "Type a headline first: it is the text to render."):
     brief = TextBrief(format=fmt or TEXT_FORMATS[0], headline=headline, body=body or "",

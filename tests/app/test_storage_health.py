@@ -62,3 +62,15 @@ def test_a_full_disk_at_start_names_it_instead_of_a_traceback(
         at.run()
     assert_clean(at)
     assert any("full" in e.value for e in at.error), [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page, button", [("text", "text_generate"), ("lab", "lab_run")])
+def test_a_read_only_folder_disables_generating_with_the_reason(
+    open_page, _isolated_environment: Path, page: str, button: str,
+):
+    _fill(_isolated_environment, 1)
+    with read_only_folder(_isolated_environment):
+        at = open_page(page)
+        assert_clean(at)
+        run = at.button(key=button)
+        assert run.disabled and "read-only" in (run.proto.help or "")
