@@ -126,3 +126,18 @@ def test_the_gallery_detail_of_a_read_only_folder_disables_what_writes(
         assert at.button(key="gallery_continue").disabled
         assert at.toggle(key=f"gallery_fav_{item.id}").disabled
         assert not at.button(key="gallery_detail_close").disabled
+
+
+def test_the_detail_gives_the_code_that_repeats_an_edit(open_page, gallery):
+    source = _fill(gallery, 1, page="edit", prompt="Uploaded: photo")[0]
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (1, 2, 3)).save(buf, "PNG")
+    edit = gallery.add_image(buf.getvalue(), "image/png", NewItem(
+        page="edit", prompt="Make it sepia", model="gemini-2.5-flash-image", seed=4,
+        parent_id=source.id))
+    at = open_page("gallery")
+    at.button(key=f"gallery_open_{edit.id}").click().run()
+    assert_clean(at)
+    code = next(c for c in at.code if "generate_content" in c.value).value
+    assert "'Make it sepia'" in code and "seed=4" in code and "input-1.png" in code
+    assert at.get("download_button"), "the source image downloads beside the code"
