@@ -34,7 +34,7 @@ def emulator_requests(base_url: str) -> list[dict]:
 def test_story_on_gemini_over_http(page: Page, gemini_stack) -> None:
     before = max((r["seq"] for r in emulator_requests(gemini_stack.emulator_url)), default=0)
     open_app(page, gemini_stack.app.url, "story")
-    expect(engine_badge(page, "Gemini API")).to_have_count(1)
+    expect(engine_badge(page, "Gemini API: key works")).to_have_count(1)
     expect(engine_badge(page, "Offline emulator")).to_have_count(0)
     expect(sidebar(page)).to_contain_text("Using the environment")
     expect(sidebar(page)).not_to_contain_text("Images are drawn locally")

@@ -57,9 +57,9 @@ def problems_on(page: Page) -> list[str]:
 def engine_badge(page: Page) -> str:
     """The sidebar badge that says which engine is live (its icon name stripped)."""
     badge = page.locator(f'{SIDEBAR} [data-testid="stMarkdownContainer"]').filter(
-        has_text=re.compile(r"cloud_(off|done)"))
+        has_text=re.compile(r"cloud_off|cloud_done|key_off"))
     expect(badge).to_have_count(1)
-    return re.sub(r"cloud_(off|done)", "", badge.inner_text()).strip()
+    return re.sub(r"cloud_off|cloud_done|key_off", "", badge.inner_text()).strip()
 
 
 def aspect_ratio(page: Page) -> str:
@@ -115,13 +115,14 @@ def two_sessions(tmp_path_factory: pytest.TempPathFactory,
         open_app(a, server.url, "story")
         open_app(b, server.url, "text")
 
-        # B's own settings: 16:9 and two variants, set in B's sidebar only.
+        # B's own settings: 16:9 in B's sidebar, two variants on B's text page.
         with script_run(b):
             b.locator('.st-key-aspect_ratio [role="combobox"]').click()
             b.get_by_role("option", name="16:9", exact=True).click()
         with script_run(b):
             b.locator('.st-key-variants input[type="range"]').press("ArrowRight")
-        expect(b.get_by_text("Aspect ratio 16:9 · 2 variant(s)")).to_be_visible()
+        expect(b.get_by_text("Aspect ratio 16:9 — change it in the sidebar.")).to_be_visible()
+        expect(b.locator('.st-key-variants input[type="range"]')).to_have_value("2")
 
         # Fill both forms, then press both buttons back to back.
         a.locator(".st-key-story_prompt textarea").fill(PREMISE)
@@ -186,7 +187,8 @@ def test_each_session_keeps_its_own_results_and_settings(two_sessions: TwoSessio
     expect_main_images(b, 2)
     go_to(a, "Text rendering")
     expect(a.get_by_role("heading", name="Your invitation")).to_have_count(0)
-    expect(a.get_by_text("Aspect ratio 1:1 · 1 variant(s)")).to_be_visible()
+    expect(a.get_by_text("Aspect ratio 1:1 — change it in the sidebar.")).to_be_visible()
+    expect(a.locator('.st-key-variants input[type="range"]')).to_have_value("1")
     assert problems_on(a) == [] and problems_on(b) == []
 
 
@@ -199,8 +201,9 @@ def test_a_key_typed_in_one_session_switches_that_session_only(two_sessions: Two
     a.locator(".st-key-api_key input").fill(CANARY)
     with script_run(a):
         a.locator(".st-key-api_key input").press("Enter")
-    assert engine_badge(a) == "Gemini API"
-    expect(a.locator(SIDEBAR).get_by_text("Using the key typed here.")).to_be_visible()
+    # the key is checked at once; here the API cannot be reached, and the badge says so
+    assert engine_badge(a).startswith("Gemini API")
+    expect(a.locator(SIDEBAR).get_by_text("using the key typed here")).to_be_visible()
 
     go_to(b, "Home", "Image Studio")  # a rerun of B's own session
     assert engine_badge(b) == "Offline emulator"
@@ -222,7 +225,7 @@ def test_a_key_typed_in_one_session_switches_that_session_only(two_sessions: Two
         assert store.count() == before + 1
         newest = store.query(limit=1)[0]
         assert newest.engine == "offline" and newest.prompt.count("Still offline") >= 1
-    assert engine_badge(a) == "Gemini API"  # A was not switched back either
+    assert engine_badge(a).startswith("Gemini API")  # A was not switched back either
 
     # the key lives in A's session only: never in the log or anything on disk
     assert CANARY not in s.server.log_tail(1_000_000)
