@@ -23,7 +23,10 @@ PAGES = {
         st.Page("pages/text.py", title="Text rendering", icon=":material/text_fields:"),
     ],
     "Explore": [st.Page("pages/lab.py", title="Prompt Lab", icon=":material/science:")],
-    "Library": [st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:")],
+    "Library": [
+        st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
+        st.Page("pages/usage.py", title="Usage", icon=":material/monitoring:"),
+    ],
 }
 
 page = st.navigation(PAGES)
