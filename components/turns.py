@@ -17,6 +17,7 @@ from components.render import (
     show_message,
     show_thoughts,
 )
+from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment
@@ -96,4 +97,35 @@ def render_chat_turn(turn: Turn) -> None:
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
         show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+        show_note(turn)
         meta_line(turn.facts)
+
+
+def show_note(turn: Turn) -> None:
+    if turn.note:
+        st.caption(f":material/content_cut: {turn.note}")
+
+
+def request_meter(thread: PageChat) -> None:
+    """How full the next request is, against the size limit and the model's input limit."""
+    plan = thread.plan(model=state.settings().model)
+    cost, limits = plan.full_cost, plan.limits
+    text = (f"Next request: {cost.bytes / MB:.1f} of {limits.max_bytes / MB:g} MB · "
+            f"≈ {cost.tokens:,} of {limits.max_tokens:,} input tokens")
+    if plan.left_out:
+        text += " · older turns will be left out"
+    st.progress(min(1.0, plan.fullness), text=text)
+
+
+def continue_in_new_chat(page: str, thread: PageChat) -> None:
+    """After the API refused a request for its size: go on from the latest image afresh."""
+    last = thread.turns[-1] if thread.turns else None
+    image = thread.last_image_id()
+    if last is None or last.facts is None or last.facts.error_kind != "too_large" or not image:
+        return
+    st.button("Continue from the latest image in a new conversation", key=f"{page}_continue_new",
+              icon=":material/fiber_new:", on_click=_continue, args=(page, image, thread.title))
+
+
+def _continue(page: str, image_id: str, title: str) -> None:
+    state.new_chat(page, start_item_id=image_id, title=f"{title} (continued)".strip()).save()

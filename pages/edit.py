@@ -8,7 +8,7 @@ from components import state
 from components.compare import compare_turns
 from components.conversations import recent_conversations, show_notices
 from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
-from components.turns import render_chat_turn, run_turn
+from components.turns import continue_in_new_chat, render_chat_turn, request_meter, run_turn
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
 from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
@@ -89,6 +89,8 @@ else:
     if compare:
         compare_turns(thread)
     _transcript(thread)
+    continue_in_new_chat(PAGE, thread)
+    request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
     message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
                             accept_file="multiple", file_type=ACCEPTED_TYPES)

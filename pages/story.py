@@ -8,7 +8,7 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, run_turn
+from components.turns import render_sections, request_meter, run_turn
 from components.uploader import image_uploader, prepare_uploads
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
@@ -60,6 +60,7 @@ if thread is not None and thread.turns:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
     render_sections(turn)
 
+    request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
                              "watercolour”…", key="story_feedback")
     if feedback:

@@ -31,7 +31,7 @@ def redact(text: str, *secrets: str | None) -> str:
 class StudioError:
     """A failure as the user should see it: what happened and what to do."""
 
-    kind: str  # quota | refused | auth | not_found | unavailable | timeout | network | malformed | bug
+    kind: str  # quota | too_large | refused | auth | not_found | unavailable | timeout | network | malformed | bug
     message: str
     status: int | None = None
     retryable: bool = False
@@ -95,6 +95,16 @@ def _from_api_error(exc: genai_errors.APIError, model: str) -> StudioError:
         return StudioError(
             "not_found",
             f"Model {model} was not found (404). Pick another model in the sidebar.",
+            code,
+        )
+    if code == 400 and "payload size" in detail.lower():
+        limit = re.search(r"(\d{4,})\s*bytes", detail)
+        size = f" of {int(limit.group(1)) / 2**20:g} MB" if limit else ""
+        return StudioError(
+            "too_large",
+            f"Gemini refused the request (400): it is larger than the endpoint's limit{size}. "
+            "Continue from the latest image in a new conversation, or set "
+            "STUDIO_MAX_REQUEST_MB to the endpoint's limit so older turns are left out.",
             code,
         )
     if code == 400:

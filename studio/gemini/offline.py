@@ -13,6 +13,7 @@ import httpx2
 from google import genai
 
 from studio.emulator import Emulator, EmulatorTransport
+from studio.gemini.budget import max_request_bytes
 from studio.gemini.clients import NetworkSettings
 
 OFFLINE_BASE_URL = "http://emulator.invalid"
@@ -31,7 +32,9 @@ def offline_emulator() -> Emulator:
     with _lock:
         if _emulator is None:
             delay = float(os.environ.get("STUDIO_EMULATOR_CHUNK_DELAY", "0.08"))
-            _emulator = Emulator(chunk_delay=delay, secret=OFFLINE_SECRET)
+            # The same inline limit the chats budget for (env STUDIO_MAX_REQUEST_MB).
+            _emulator = Emulator(chunk_delay=delay, secret=OFFLINE_SECRET,
+                                 max_request_bytes=max_request_bytes())
         return _emulator
 
 

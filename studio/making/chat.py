@@ -16,6 +16,17 @@ from google.genai import types
 from studio.gallery.conversations import Conversation
 from studio.gallery.records import GalleryItem
 from studio.gallery.store import GalleryStore
+from studio.gemini.budget import (
+    MB,
+    Cost,
+    Limits,
+    Plan,
+    left_out_note,
+    max_request_bytes,
+    message_cost,
+    plan_request,
+    split_turns,
+)
 from studio.gemini.calls import OnUpdate, send_in_chat
 from studio.gemini.catalog import Catalog
 from studio.gemini.requests import build_config
@@ -106,6 +117,12 @@ class PageChat:
                         parent_id=self.last_image_id(),
                         extra={"inputs": inputs} if inputs else {})
         keeper = Keeper(self.store, settings, origin)
+        plan = self.plan(message_cost(message), settings.model)
+        note = self._left_out_note(plan)
+        # Leaving turns out of one request must not forget them: send from a Chat on the
+        # planned history, then append the new turn to the whole history.
+        sender = self.chat if not plan.left_out else \
+            self.client.chats.create(model=self.model, history=plan.history)
         seen: list[Result] = []
 
         def arrived(partial: Result) -> None:
@@ -116,21 +133,46 @@ class PageChat:
 
         kept = [a.item_id for a in attachments if a is not self.start]
         try:
-            result = send_in_chat(self.chat, message, settings, info, config,
+            result = send_in_chat(sender, message, settings, info, config,
                                   on_update=arrived, secrets=secrets)
         except BaseException:  # Streamlit stops a script run by raising; keep what arrived
             if seen:
                 self._append_turn(instruction, seen[0], keeper.items, settings, kept,
-                                  message=INTERRUPTED)
+                                  message=INTERRUPTED, note=note)
             raise
+        if sender is not self.chat:
+            added = sender.get_history(curated=True)[len(plan.history):]
+            if added:
+                self.chat = self.client.chats.create(model=self.model,
+                                                     history=[*self.history, *added])
         items = keeper.finish(result)
+        text = result.message
+        if result.error is not None and result.error.kind == "too_large":
+            text = f"{text} This request was about {plan.cost.bytes / MB:.1f} MB."
         turn = self._append_turn(instruction, result, items, settings, kept,
-                                 message=result.message)
+                                 message=text, note=note)
         return turn, result
+
+    def plan(self, message: Cost | None = None, model: str | None = None) -> Plan:
+        """What the next request would send, within the size limit and the model's input
+        limit; the meter beside the chat shows how full it is."""
+        info = self.catalog.get(model or self.model)
+        limits = Limits(max_request_bytes(), info.input_token_limit)
+        return plan_request(self.history, message or Cost(), limits, info.input_image_tokens)
+
+    def _left_out_note(self, plan: Plan) -> str | None:
+        if not plan.left_out:
+            return None
+        spans = split_turns(self.history)
+        numbers: dict[int, int] = {}
+        for number, turn in enumerate(self.turns, start=1):
+            numbers.setdefault(turn.history_len, number)  # the turn that made that history
+        left = sorted({numbers.get(spans[i][1], i + 1) for i in plan.left_out})
+        return left_out_note(left, plan)
 
     def _append_turn(self, instruction: str, result: Result, items: list[GalleryItem],
                      settings: GenerationSettings, attachments: list[str],
-                     *, message: str | None) -> Turn:
+                     *, message: str | None, note: str | None = None) -> Turn:
         turn = Turn(
             instruction=instruction,
             parts=turn_parts(result, [i.id for i in items]),
@@ -138,6 +180,7 @@ class PageChat:
             facts=AnswerFacts.of(result, settings, self.engine),
             history_len=len(self.history),
             attachments=attachments,
+            note=note,
         )
         self.turns.append(turn)
         if not self.title:

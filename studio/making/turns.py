@@ -72,6 +72,7 @@ class Turn:
     facts: AnswerFacts | None = None
     history_len: int = 0
     attachments: list[str] = field(default_factory=list)
+    note: str | None = None  # what the request left out to stay within the limits
 
     @property
     def image_ids(self) -> list[str]:
@@ -105,6 +106,7 @@ class Turn:
             "meta": asdict(self.facts) if self.facts else {},
             "history_len": self.history_len,
             "attachments": list(self.attachments),
+            "note": self.note,
         }
 
     @classmethod
@@ -116,6 +118,7 @@ class Turn:
             facts=AnswerFacts.from_json(data.get("meta")),
             history_len=int(data.get("history_len") or 0),
             attachments=[str(a) for a in data.get("attachments") or []],
+            note=data.get("note"),
         )
 
 

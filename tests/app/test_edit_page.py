@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from studio.emulator import ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
+from studio.gemini.offline import offline_emulator, reset_offline_emulator
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
 
@@ -157,3 +160,67 @@ def test_odd_uploads_are_normalized_and_say_what_changed(open_page, gallery, nam
     assert item.mime in ("image/png", "image/jpeg")
     at.chat_input(key="edit_chat").set_value("Make it black and white").run()
     assert not at.error
+
+
+def _noise_png(size: tuple[int, int] = (1024, 512)) -> bytes:
+    """A photographic-size answer: random pixels do not compress (~1.5 MB of PNG)."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+NOISE_PNG = _noise_png()
+
+
+def _on_limit(monkeypatch, mb: str) -> ScriptedResponder:
+    """The app and the emulator on an endpoint limit of `mb` MB (set before the app starts)."""
+    monkeypatch.setenv("STUDIO_MAX_REQUEST_MB", mb)
+    reset_offline_emulator()
+    emulator = offline_emulator()
+    emulator.log.enabled = True
+    responder = ScriptedResponder()
+    emulator.responder = responder
+    return responder
+
+
+def test_a_long_chat_stays_under_the_request_limit_and_names_what_it_left_out(
+        open_page, monkeypatch):
+    scripted = _on_limit(monkeypatch, "20")
+    at = _upload(open_page("edit"), _png())
+    for turn in range(15):
+        scripted.enqueue(f"Edit {turn + 1} done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+        assert not at.error, [e.value for e in at.error]
+    sizes = [r["bytes"] for r in offline_emulator().requests if ":stream" in r["path"]
+             or "generateContent" in r["path"]]
+    assert len(sizes) == 15 and max(sizes) < 20 * 2**20
+    assert max(sizes) > 15 * 2**20  # the budget used most of the room, not a tiny window
+    notes = [c.value for c in at.caption if "left out of this request" in c.value]
+    assert notes and "to stay under 20 MB" in notes[-1] and "Turns 2–" in notes[-1]
+    last = scripted.requests[-1].contents
+    assert any(p.is_image for p in last[0].parts)  # the source image is still sent
+    assert "Edit number 14" in " ".join(p.text or "" for c in last[-5:] for p in c.parts)
+    meter = [p.proto.text for p in at.get("progress")]
+    assert meter and "of 20 MB" in meter[0] and "older turns will be left out" in meter[0]
+
+
+def test_a_request_the_api_refuses_for_size_offers_a_new_conversation(open_page, monkeypatch):
+    scripted = _on_limit(monkeypatch, "100")
+    at = _upload(open_page("edit"), _png())
+    offline_emulator().max_request_bytes = 3 * 2**20  # the endpoint takes less than the app thinks
+    for turn in range(3):
+        scripted.enqueue("Done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+    refused = [e.value for e in at.error]
+    assert refused and "larger than the endpoint's limit of 3 MB" in refused[-1]
+    assert "This request was about 4." in refused[-1]
+    at.button(key="edit_continue_new").click().run()
+    assert_clean(at)
+    scripted.enqueue("Warmer.", scripted_image("orange", (64, 64)))
+    _say(at, "Make it warmer")
+    assert not at.error
+    first = scripted.requests[-1].contents[0]
+    pixels = Image.open(io.BytesIO(NOISE_PNG)).tobytes()
+    # went on from the latest image (saved with its metadata, so compare pixels)
+    assert any(p.is_image and Image.open(io.BytesIO(p.data or b"")).tobytes() == pixels
+               for p in first.parts)
