@@ -7,13 +7,14 @@ import streamlit as st
 from components import state
 from components.compare import compare_turns
 from components.conversations import recent_conversations, show_notices
-from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
+from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
 from components.turns import continue_in_new_chat, render_chat_turn, request_meter, run_turn
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
 from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
 
 PAGE = "edit"
+SHOWN_TURNS = 4  # the latest turns drawn; earlier ones behind a toggle
 
 st.title(":material/edit: Conversational editing")
 st.caption("Start from a photo, a description or a gallery image, then ask for changes one "
@@ -62,8 +63,17 @@ def _transcript(thread: PageChat) -> None:
     if thread.start is not None:
         with st.chat_message("user", avatar=":material/image:"):
             st.markdown(safe_markdown(thread.title or "Starting image"))
-            show_image(thread.start.data, thread.start.mime, max_width=CHAT_IMAGE_WIDTH)
+            show_copy(thread.start.data, thread.start.mime, max_width=CHAT_IMAGE_WIDTH)
+    first = max(0, len(thread.turns) - SHOWN_TURNS)
+    if first and not st.toggle(f"Show {plural(first, 'earlier turn')}", key="edit_show_earlier",
+                               help="Only the latest turns are drawn, so a long conversation "
+                                    "stays quick; Compare reaches every version."):
+        first_shown = first
+    else:
+        first_shown = 0
     for index, turn in enumerate(thread.turns):
+        if index < first_shown:
+            continue
         render_chat_turn(turn)
         if turn.image_ids and index < len(thread.turns) - 1:
             st.button("Branch from here", key=f"edit_branch_{index}", icon=":material/call_split:",

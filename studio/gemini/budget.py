@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from google.genai import types
@@ -122,11 +122,13 @@ class Plan:
 
 
 def plan_request(history: Sequence[types.Content], message: Cost, limits: Limits,
-                 image_tokens: int) -> Plan:
+                 image_tokens: int, *,
+                 cost_of: Callable[[types.Content], Cost] = content_cost) -> Plan:
     """The history to send with `message`: all of it when it fits; otherwise the first turn
-    (it carries the source image) when it fits, then as many of the latest turns as fit."""
+    (it carries the source image) when it fits, then as many of the latest turns as fit.
+    `cost_of` may remember costs: a chat's history Contents never change."""
     spans = split_turns(history)
-    costs = [sum((content_cost(c) for c in history[s:e]), Cost()) for s, e in spans]
+    costs = [sum((cost_of(c) for c in history[s:e]), Cost()) for s, e in spans]
     base = message + Cost(REQUEST_OVERHEAD_BYTES)
     full = sum(costs, base).with_tokens(image_tokens)
     budget = Limits(int(limits.max_bytes * SAFETY), int(limits.max_tokens * SAFETY))

@@ -21,6 +21,7 @@ from studio.gemini.budget import (
     Cost,
     Limits,
     Plan,
+    content_cost,
     left_out_note,
     max_request_bytes,
     message_cost,
@@ -73,6 +74,9 @@ class PageChat:
         self.start = start  # the image an edit conversation starts from, if any
         self.client = client  # held so the Chat's client is never garbage-collected
         self.chat = client.chats.create(model=model, history=list(history or []))
+        # Request-size costs by Content identity (the Content is held, so its id stays its
+        # own): the meter is drawn on every rerun and the history only grows.
+        self._costs: dict[int, tuple[types.Content, Cost]] = {}
 
     # -- the conversation ---------------------------------------------------------------
 
@@ -158,7 +162,18 @@ class PageChat:
         limit; the meter beside the chat shows how full it is."""
         info = self.catalog.get(model or self.model)
         limits = Limits(max_request_bytes(), info.input_token_limit)
-        return plan_request(self.history, message or Cost(), limits, info.input_image_tokens)
+        history = self.history
+        live = {id(c) for c in history}
+        for key in [k for k in self._costs if k not in live]:
+            del self._costs[key]  # undone or replaced contents
+        return plan_request(history, message or Cost(), limits, info.input_image_tokens,
+                            cost_of=self._cost_of)
+
+    def _cost_of(self, content: types.Content) -> Cost:
+        found = self._costs.get(id(content))
+        if found is None or found[0] is not content:
+            found = self._costs[id(content)] = (content, content_cost(content))
+        return found[1]
 
     def _left_out_note(self, plan: Plan) -> str | None:
         if not plan.left_out:

@@ -4,6 +4,7 @@ import io
 import os
 
 from PIL import Image
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from studio.emulator import ScriptedResponder, scripted_image
@@ -224,3 +225,33 @@ def test_a_request_the_api_refuses_for_size_offers_a_new_conversation(open_page,
     # went on from the latest image (saved with its metadata, so compare pixels)
     assert any(p.is_image and Image.open(io.BytesIO(p.data or b"")).tobytes() == pixels
                for p in first.parts)
+
+
+def test_a_long_transcript_draws_the_latest_turns_from_copies_made_once(open_page, scripted,
+                                                                      monkeypatch):
+    from components.render import CHAT_IMAGE_WIDTH, _display_copies
+
+    at = _upload(open_page("edit"), _png())
+    for turn in range(6):
+        scripted.enqueue(f"Edit {turn + 1} done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+    shown = [m for m in at.chat_message if m.name == "user"]
+    assert len(shown) == 1 + 4  # the start image and the latest four turns
+    made = _display_copies().made
+    sent: list[bytes] = []
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):  # what reaches the browser
+        sent.append(path_or_data)
+        return load(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at.run()  # a rerun with nothing new makes no copy
+    assert_clean(at)
+    assert _display_copies().made == made
+    answers = [Image.open(io.BytesIO(d)) for d in sent if len(d) > 20_000]
+    assert len(answers) == 4  # display copies at the transcript's width, not 1024 px PNGs
+    assert all(a.format == "JPEG" and a.width == CHAT_IMAGE_WIDTH for a in answers)
+    at.toggle(key="edit_show_earlier").set_value(True).run()
+    assert_clean(at)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 6
