@@ -11,5 +11,6 @@ FIGURES: tuple[str, ...] = (
     "store_query",
     "export_zip",
     "edit_session",
+    "edit_rerun",
     "startup",
 )
