@@ -21,7 +21,7 @@ from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment
-from studio.making.chat import PageChat, TooManyReferences
+from studio.making.chat import PageChat, Retake, TooManyReferences
 from studio.making.turns import Turn
 
 
@@ -47,10 +47,15 @@ def run_turn(
                 status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far",
                               expanded=True)  # without it the box folds over the stream
 
+        def on_retry(code: int) -> None:  # the SDK waits, then tries again
+            said = "Rate limited" if code == 429 else f"The service answered {code}"
+            status.update(label=f"{said} — retrying…", state="running", expanded=True)
+
         try:
             turn, result = thread.send(
                 instruction, settings, prompt=prompt, attachments=attachments,
                 on_update=on_update, secrets=state.secrets_in_use(), inputs=inputs,
+                on_retry=on_retry,
             )
         except TooManyReferences as exc:  # refused before anything was sent
             status.update(label="Not sent", state="error")
@@ -64,6 +69,24 @@ def run_turn(
             status.update(label=f"Done in {result.latency_ms / 1000:.1f} s", state="complete",
                           expanded=False)
     return turn
+
+
+def retake_button(page: str, thread: PageChat, where: Any = st) -> bool:
+    """Retry a failed last turn, or Regenerate the last answer: True when clicked."""
+    last = thread.turns[-1] if thread.turns else None
+    if last is None:
+        return False
+    failed = bool(last.message) or not last.parts
+    return bool(where.button(
+        "Retry" if failed else "Regenerate", key=f"{page}_retake",
+        icon=":material/refresh:", width="stretch",
+        help="Take back the last turn and send its instruction again."))
+
+
+def retake(thread: PageChat, again: Retake, *, label: str) -> Turn | None:
+    """Send a taken-back turn once more (`thread.take_back_last()`), its images too."""
+    return run_turn(thread, again.instruction, state.settings(), prompt=again.prompt,
+                    attachments=again.attachments, label=label)
 
 
 def render_sections(turn: Turn) -> None:

@@ -8,7 +8,14 @@ from components import state
 from components.compare import compare_turns
 from components.conversations import recent_conversations, show_notices
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
-from components.turns import continue_in_new_chat, render_chat_turn, request_meter, run_turn
+from components.turns import (
+    continue_in_new_chat,
+    render_chat_turn,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
 from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
@@ -88,13 +95,15 @@ recent_conversations(PAGE)
 if thread is None:
     _start_section()
 else:
-    tools = st.columns([1, 1, 1, 3])
+    tools = st.columns([1, 1, 1, 1, 2])
     tools[0].button("Undo", key="edit_undo", icon=":material/undo:", on_click=thread.undo,
                     disabled=not thread.turns, width="stretch")
     tools[1].button("Reset", key="edit_reset", icon=":material/restart_alt:",
                     on_click=state.end_chat, args=(PAGE,), width="stretch",
                     help="Start over. This conversation stays under Recent conversations.")
-    compare = tools[2].toggle("Compare", key="edit_compare",
+    # Taken back before the transcript is drawn: the answer it replaces is not shown again.
+    again = thread.take_back_last() if retake_button(PAGE, thread, tools[2]) else None
+    compare = tools[3].toggle("Compare", key="edit_compare",
                               disabled=sum(1 for t in thread.turns if t.image_ids) < 1)
     if compare:
         compare_turns(thread)
@@ -102,6 +111,12 @@ else:
     continue_in_new_chat(PAGE, thread)
     request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
+    if again is not None:
+        with st.chat_message("user"):
+            st.markdown(safe_markdown(again.instruction))
+        with st.chat_message("assistant"):
+            retake(thread, again, label="Editing again")
+        st.rerun()
     message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
                             accept_file="multiple", file_type=ACCEPTED_TYPES)
     if message and (message.text or "").strip():

@@ -11,7 +11,7 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, request_meter, run_turn
+from components.turns import render_sections, request_meter, retake, retake_button, run_turn
 from studio.gemini.results import TextPart
 from studio.making.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
 from studio.making.recipe_table import ingredient_rows, without_table
@@ -67,6 +67,11 @@ if thread is not None and thread.turns:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
         turn = replace(turn, parts=_without_first_table(turn.parts))
     render_sections(turn)
+    if retake_button(PAGE, thread):
+        again = thread.take_back_last()
+        if again is not None:
+            retake(thread, again, label="Cooking it again")
+            st.rerun()
     request_meter(thread)
     follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
                               key="recipe_feedback")

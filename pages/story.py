@@ -8,7 +8,7 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, request_meter, run_turn
+from components.turns import render_sections, request_meter, retake, retake_button, run_turn
 from components.uploader import image_uploader, prepare_uploads
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
@@ -46,6 +46,7 @@ if generate and required(premise, "Say what the story is about first."):
 
 thread = state.current_chat(PAGE)
 recent_conversations(PAGE)
+again = None
 if thread is not None and thread.turns:
     versions = len(thread.turns)
     st.subheader(safe_markdown(thread.title) or "Your story", anchor=False)
@@ -60,6 +61,8 @@ if thread is not None and thread.turns:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
     render_sections(turn)
 
+    if retake_button(PAGE, thread):
+        again = thread.take_back_last()
     request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
                              "watercolour”…", key="story_feedback")
@@ -67,3 +70,7 @@ if thread is not None and thread.turns:
         run_turn(thread, feedback, state.settings(), label="Retelling the story")
         state.clear_widget("story_version")
         st.rerun()
+if thread is not None and again is not None:
+    retake(thread, again, label="Telling it again")
+    state.clear_widget("story_version")
+    st.rerun()

@@ -38,10 +38,25 @@ class StudioError:
 
 
 def classify(exc: BaseException, *, model: str, timeout_s: float | None = None,
-             secrets: tuple[str | None, ...] = ()) -> StudioError:
-    """Map an exception from a model call to a StudioError with a clear message."""
+             secrets: tuple[str | None, ...] = (), stream_opened: bool = False,
+             retried: bool = True) -> StudioError:
+    """Map an exception from a model call to a StudioError with a clear message.
+    `stream_opened`: the answer had begun streaming (a 200) when it failed, so nothing was
+    retried and what arrived is kept; `retried`: the SDK tried the request more than once."""
     err = _classify(exc, model=model, timeout_s=timeout_s)
+    if stream_opened and err.kind in _PARTWAY_KINDS:
+        code = err.status or _PARTWAY_KINDS[err.kind]
+        err = StudioError(err.kind, f"The answer stopped partway ({code}). What arrived is "
+                          "kept; Retry to try again.", err.status, retryable=True)
+    elif not retried and err.kind == "unavailable":
+        err = StudioError(err.kind, err.message.replace("It was retried; try", "Try"),
+                          err.status, err.retryable)
     return StudioError(err.kind, redact(err.message, *secrets), err.status, err.retryable)
+
+
+# Failures that, once the answer streams, mean it broke off (the reason shown for each).
+_PARTWAY_KINDS = {"unavailable": "server error", "network": "connection lost",
+                  "timeout": "timed out"}
 
 
 def _classify(exc: BaseException, *, model: str, timeout_s: float | None) -> StudioError:

@@ -13,6 +13,7 @@ import httpx2
 from google import genai
 
 from studio.emulator import Emulator, EmulatorTransport
+from studio.gemini.attempts import EVENT_HOOKS
 from studio.gemini.budget import max_request_bytes
 from studio.gemini.clients import NetworkSettings
 
@@ -52,7 +53,7 @@ def make_offline_client(network: NetworkSettings, emulator: Emulator | None = No
     timeout = httpx2.Timeout(network.timeout_s)
     options = network.http_options(
         base_url=OFFLINE_BASE_URL,
-        httpx_client=httpx2.Client(transport=transport, timeout=timeout),
+        httpx_client=httpx2.Client(transport=transport, timeout=timeout, event_hooks=EVENT_HOOKS),
         httpx_async_client=httpx2.AsyncClient(transport=transport, timeout=timeout),
     )
     return genai.Client(api_key="offline-emulator", http_options=options)

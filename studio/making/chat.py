@@ -8,6 +8,7 @@ so it survives a browser refresh and can be resumed another day.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from google import genai
@@ -16,6 +17,7 @@ from google.genai import types
 from studio.gallery.conversations import Conversation
 from studio.gallery.records import GalleryItem
 from studio.gallery.store import GalleryStore
+from studio.gemini.attempts import OnRetry
 from studio.gemini.budget import (
     MB,
     Cost,
@@ -39,6 +41,15 @@ from studio.making.turns import AnswerFacts, Turn, turn_parts
 
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
                "What arrived is kept; send the message again to continue.")
+
+
+@dataclass(frozen=True)
+class Retake:
+    """A turn taken back to be sent again: what the user asked, as it was sent."""
+
+    instruction: str
+    prompt: str | None
+    attachments: list[Attachment]
 
 
 class TooManyReferences(ValueError):
@@ -101,6 +112,7 @@ class PageChat:
         secrets: tuple[str | None, ...] = (),
         system_instruction: str | None = None,
         inputs: dict[str, Any] | None = None,
+        on_retry: OnRetry | None = None,
     ) -> tuple[Turn, Result]:
         """Send one message; the answer streams to `on_update` and is saved as it arrives.
         `inputs` are the page's form values, kept so "reuse prompt" can refill them.
@@ -138,11 +150,11 @@ class PageChat:
         kept = [a.item_id for a in attachments if a is not self.start]
         try:
             result = send_in_chat(sender, message, settings, info, config,
-                                  on_update=arrived, secrets=secrets)
+                                  on_update=arrived, secrets=secrets, on_retry=on_retry)
         except BaseException:  # Streamlit stops a script run by raising; keep what arrived
             if seen:
                 self._append_turn(instruction, seen[0], keeper.items, settings, kept,
-                                  message=INTERRUPTED, note=note)
+                                  message=INTERRUPTED, note=note, prompt=prompt)
             raise
         if sender is not self.chat:
             added = sender.get_history(curated=True)[len(plan.history):]
@@ -154,7 +166,7 @@ class PageChat:
         if result.error is not None and result.error.kind == "too_large":
             text = f"{text} This request was about {plan.cost.bytes / MB:.1f} MB."
         turn = self._append_turn(instruction, result, items, settings, kept,
-                                 message=text, note=note)
+                                 message=text, note=note, prompt=prompt)
         return turn, result
 
     def plan(self, message: Cost | None = None, model: str | None = None) -> Plan:
@@ -187,7 +199,8 @@ class PageChat:
 
     def _append_turn(self, instruction: str, result: Result, items: list[GalleryItem],
                      settings: GenerationSettings, attachments: list[str],
-                     *, message: str | None, note: str | None = None) -> Turn:
+                     *, message: str | None, note: str | None = None,
+                     prompt: str | None = None) -> Turn:
         turn = Turn(
             instruction=instruction,
             parts=turn_parts(result, [i.id for i in items]),
@@ -196,6 +209,7 @@ class PageChat:
             history_len=len(self.history),
             attachments=attachments,
             note=note,
+            prompt=prompt if prompt != instruction else None,
         )
         self.turns.append(turn)
         if not self.title:
@@ -211,6 +225,15 @@ class PageChat:
         if model != self.model:
             self.model = model
             self.chat = self.client.chats.create(model=model, history=self.history)
+
+    def take_back_last(self) -> Retake | None:
+        """Undo the last turn and return what it asked, for Retry and Regenerate."""
+        if not self.turns:
+            return None
+        last = self.turns[-1]
+        found = (attachment_from_item(self.store, i) for i in last.attachments)
+        self.undo()
+        return Retake(last.instruction, last.prompt, [a for a in found if a is not None])
 
     def undo(self) -> None:
         """Drop the last turn, and its content from what the model will see."""

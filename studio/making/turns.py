@@ -73,6 +73,7 @@ class Turn:
     history_len: int = 0
     attachments: list[str] = field(default_factory=list)
     note: str | None = None  # what the request left out to stay within the limits
+    prompt: str | None = None  # the text sent, when the page built it from the instruction
 
     @property
     def image_ids(self) -> list[str]:
@@ -107,6 +108,7 @@ class Turn:
             "history_len": self.history_len,
             "attachments": list(self.attachments),
             "note": self.note,
+            "prompt": self.prompt,
         }
 
     @classmethod
@@ -119,6 +121,7 @@ class Turn:
             history_len=int(data.get("history_len") or 0),
             attachments=[str(a) for a in data.get("attachments") or []],
             note=data.get("note"),
+            prompt=data.get("prompt"),
         )
 
 

@@ -7,7 +7,7 @@ from PIL import Image
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from studio.emulator import ScriptedResponder, scripted_image
+from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
 from studio.gemini.offline import offline_emulator, reset_offline_emulator
@@ -255,3 +255,32 @@ def test_a_long_transcript_draws_the_latest_turns_from_copies_made_once(open_pag
     at.toggle(key="edit_show_earlier").set_value(True).run()
     assert_clean(at)
     assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 6
+
+
+def test_regenerate_replaces_the_last_answer_and_retry_resends_a_failed_turn(
+        open_page, scripted, gallery):
+    at = _upload(open_page("edit"), _png())
+    scripted.enqueue("Blue.", scripted_image("blue", (64, 64)))
+    _say(at, "Make it blue")
+    first = scripted.requests[-1]
+    assert at.button(key="edit_retake").label == "Regenerate"
+    scripted.enqueue("Bluer.", scripted_image("navy", (64, 64)))
+    at.button(key="edit_retake").click().run()
+    assert_clean(at)
+    again = scripted.requests[-1]
+    assert again.prompt == "Make it blue" and len(again.contents) == len(first.contents)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 1  # still one turn
+    assert "Bluer." in [m.value for m in at.markdown] and "Blue." not in [
+        m.value for m in at.markdown]
+    assert len(gallery.query(GalleryFilter(page="edit"))) == 3  # the first answer is kept
+
+    offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=1))
+    scripted.enqueue("Half.", scripted_image("gray", (64, 64)))
+    _say(at, "Add a border")
+    assert any("stopped partway" in w.value for w in at.warning)
+    assert at.button(key="edit_retake").label == "Retry"
+    scripted.enqueue("Border.", scripted_image("black", (64, 64)))
+    at.button(key="edit_retake").click().run()
+    assert_clean(at)
+    assert scripted.requests[-1].prompt == "Add a border"
+    assert not at.warning and at.button(key="edit_retake").label == "Regenerate"

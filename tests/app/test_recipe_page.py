@@ -59,3 +59,26 @@ def test_a_follow_up_on_a_thinking_model_sends_the_signatures_back(open_page, ga
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
     assert gallery.count() > before
+
+
+def test_a_recipe_cut_off_partway_is_retried_from_the_same_prompt(
+        open_page, scripted: ScriptedResponder):
+    from studio.emulator import Fault
+    from studio.gemini.offline import offline_emulator
+
+    scripted.enqueue(INGREDIENTS, STEPS[0], scripted_image("red"), STEPS[1],
+                     scripted_image("blue"))
+    offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=2))
+    at = open_page("recipe")
+    at.text_input(key="recipe_dish").input("pancakes")
+    at.button(key="recipe_generate").click().run()
+    assert_clean(at)
+    assert any("stopped partway" in w.value for w in at.warning)
+    asked = scripted.requests[-1].prompt
+    scripted.enqueue(INGREDIENTS, *[p for step in STEPS for p in (step, scripted_image("red"))])
+    at.button(key="recipe_retake").click().run()
+    assert_clean(at)
+    assert scripted.requests[-1].prompt == asked and "pancakes" in asked
+    assert not at.warning
+    shown = " ".join(m.value for m in at.markdown)
+    assert all(step in shown for step in STEPS)
