@@ -21,7 +21,8 @@ from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment
-from studio.making.chat import PageChat, Retake, TooManyReferences
+from studio.making.branches import Retake
+from studio.making.chat import PageChat, TooManyReferences
 from studio.making.turns import Turn
 
 
@@ -84,7 +85,7 @@ def retake_button(page: str, thread: PageChat, where: Any = st) -> bool:
 
 
 def retake(thread: PageChat, again: Retake, *, label: str) -> Turn | None:
-    """Send a taken-back turn once more (`thread.take_back_last()`), its images too."""
+    """Send a taken-back turn once more (`take_back_last(thread)`), its images too."""
     return run_turn(thread, again.instruction, state.settings(), prompt=again.prompt,
                     attachments=again.attachments, label=label)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.compare import compare_turns
-from components.conversations import recent_conversations, show_notices
+from components.conversations import branch_selector, recent_conversations, show_notices
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
 from components.turns import (
     continue_in_new_chat,
@@ -17,6 +17,7 @@ from components.turns import (
     run_turn,
 )
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
+from studio.making.branches import take_back_last
 from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
 
@@ -84,8 +85,8 @@ def _transcript(thread: PageChat) -> None:
         render_chat_turn(turn)
         if turn.image_ids and index < len(thread.turns) - 1:
             st.button("Branch from here", key=f"edit_branch_{index}", icon=":material/call_split:",
-                      on_click=thread.branch, args=(index,),
-                      help="Drop the later turns and continue from this image.")
+                      on_click=state.fork_chat, args=(PAGE, index),
+                      help="Continue from this image in a new branch; this one is kept.")
     if not thread.turns and thread.start is None:
         st.info("Describe the first image below to begin.")
 
@@ -95,14 +96,17 @@ recent_conversations(PAGE)
 if thread is None:
     _start_section()
 else:
-    tools = st.columns([1, 1, 1, 1, 2])
+    branch_selector(PAGE, thread)
+    tools = st.columns(5)
     tools[0].button("Undo", key="edit_undo", icon=":material/undo:", on_click=thread.undo,
                     disabled=not thread.turns, width="stretch")
-    tools[1].button("Reset", key="edit_reset", icon=":material/restart_alt:",
+    tools[1].button("Redo", key="edit_redo", icon=":material/redo:", on_click=thread.redo,
+                    disabled=not thread.undone, width="stretch")
+    tools[4].button("Reset", key="edit_reset", icon=":material/restart_alt:",
                     on_click=state.end_chat, args=(PAGE,), width="stretch",
                     help="Start over. This conversation stays under Recent conversations.")
     # Taken back before the transcript is drawn: the answer it replaces is not shown again.
-    again = thread.take_back_last() if retake_button(PAGE, thread, tools[2]) else None
+    again = take_back_last(thread) if retake_button(PAGE, thread, tools[2]) else None
     compare = tools[3].toggle("Compare", key="edit_compare",
                               disabled=sum(1 for t in thread.turns if t.image_ids) < 1)
     if compare:

@@ -10,6 +10,7 @@ from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import render_sections, request_meter, retake, retake_button, run_turn
 from components.uploader import image_uploader, prepare_uploads
+from studio.making.branches import take_back_last
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
 PAGE = "story"
@@ -62,7 +63,7 @@ if thread is not None and thread.turns:
     render_sections(turn)
 
     if retake_button(PAGE, thread):
-        again = thread.take_back_last()
+        again = take_back_last(thread)
     request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
                              "watercolour”…", key="story_feedback")

@@ -77,6 +77,27 @@ def content_cost(content: types.Content) -> Cost:
     return total
 
 
+class ContentCosts:
+    """Costs remembered by Content identity (each Content is held, so its id stays its
+    own): a chat's Contents never change, and its history only grows or is cut back."""
+
+    def __init__(self) -> None:
+        self._costs: dict[int, tuple[types.Content, Cost]] = {}
+
+    def __call__(self, content: types.Content) -> Cost:
+        found = self._costs.get(id(content))
+        if found is None or found[0] is not content:
+            found = self._costs[id(content)] = (content, content_cost(content))
+        return found[1]
+
+    def keep_only(self, history: Sequence[types.Content]) -> ContentCosts:
+        """Forget Contents no longer in `history` (undone or replaced); returns self."""
+        live = {id(c) for c in history}
+        for key in [k for k in self._costs if k not in live]:
+            del self._costs[key]
+        return self
+
+
 def message_cost(message: Sequence[types.Part | str] | str) -> Cost:
     """The new user message, as the SDK will wrap it in a user Content."""
     items = [message] if isinstance(message, str) else list(message)
@@ -152,6 +173,17 @@ def plan_request(history: Sequence[types.Content], message: Cost, limits: Limits
     sent = [c for i, (s, e) in enumerate(spans) if i in kept for c in history[s:e]]
     left_out = [i for i in range(len(spans)) if i not in kept]
     return Plan(sent, total.with_tokens(image_tokens), full, limits, left_out)
+
+
+def page_turn_numbers(history: Sequence[types.Content], left_out: Sequence[int],
+                      history_lens: Sequence[int]) -> list[int]:
+    """The page's turn numbers (1-based) of history turns `left_out`: a page turn is known
+    by the history length it left behind (a failed turn leaves none of its own)."""
+    spans = split_turns(history)
+    numbers: dict[int, int] = {}
+    for number, length in enumerate(history_lens, start=1):
+        numbers.setdefault(length, number)
+    return sorted({numbers.get(spans[i][1], i + 1) for i in left_out})
 
 
 def ranges(numbers: Sequence[int]) -> str:

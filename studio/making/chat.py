@@ -8,7 +8,6 @@ so it survives a browser refresh and can be resumed another day.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from google import genai
@@ -20,15 +19,15 @@ from studio.gallery.store import GalleryStore
 from studio.gemini.attempts import OnRetry
 from studio.gemini.budget import (
     MB,
+    ContentCosts,
     Cost,
     Limits,
     Plan,
-    content_cost,
     left_out_note,
     max_request_bytes,
     message_cost,
+    page_turn_numbers,
     plan_request,
-    split_turns,
 )
 from studio.gemini.calls import OnUpdate, send_in_chat
 from studio.gemini.catalog import Catalog
@@ -39,17 +38,9 @@ from studio.making.attachments import Attachment, attachment_from_item, too_many
 from studio.making.keeping import Keeper, Origin
 from studio.making.turns import AnswerFacts, Turn, turn_parts
 
+FAMILY_KEYS = ("parent_id", "branch_turn", "root_id")  # kept in the settings record
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
                "What arrived is kept; send the message again to continue.")
-
-
-@dataclass(frozen=True)
-class Retake:
-    """A turn taken back to be sent again: what the user asked, as it was sent."""
-
-    instruction: str
-    prompt: str | None
-    attachments: list[Attachment]
 
 
 class TooManyReferences(ValueError):
@@ -85,9 +76,9 @@ class PageChat:
         self.start = start  # the image an edit conversation starts from, if any
         self.client = client  # held so the Chat's client is never garbage-collected
         self.chat = client.chats.create(model=model, history=list(history or []))
-        # Request-size costs by Content identity (the Content is held, so its id stays its
-        # own): the meter is drawn on every rerun and the history only grows.
-        self._costs: dict[int, tuple[types.Content, Cost]] = {}
+        self._costs = ContentCosts()  # the meter is drawn on every rerun
+        self.undone: list[tuple[Turn, list[types.Content]]] = []  # for Redo, newest last
+        self.family: dict[str, Any] = {}  # parent_id, branch_turn, root_id: see branches.py
 
     # -- the conversation ---------------------------------------------------------------
 
@@ -148,6 +139,7 @@ class PageChat:
                 on_update(partial)
 
         kept = [a.item_id for a in attachments if a is not self.start]
+        self.undone.clear()  # a new turn replaces what was undone
         try:
             result = send_in_chat(sender, message, settings, info, config,
                                   on_update=arrived, secrets=secrets, on_retry=on_retry)
@@ -175,27 +167,15 @@ class PageChat:
         info = self.catalog.get(model or self.model)
         limits = Limits(max_request_bytes(), info.input_token_limit)
         history = self.history
-        live = {id(c) for c in history}
-        for key in [k for k in self._costs if k not in live]:
-            del self._costs[key]  # undone or replaced contents
         return plan_request(history, message or Cost(), limits, info.input_image_tokens,
-                            cost_of=self._cost_of)
-
-    def _cost_of(self, content: types.Content) -> Cost:
-        found = self._costs.get(id(content))
-        if found is None or found[0] is not content:
-            found = self._costs[id(content)] = (content, content_cost(content))
-        return found[1]
+                            cost_of=self._costs.keep_only(history))
 
     def _left_out_note(self, plan: Plan) -> str | None:
         if not plan.left_out:
             return None
-        spans = split_turns(self.history)
-        numbers: dict[int, int] = {}
-        for number, turn in enumerate(self.turns, start=1):
-            numbers.setdefault(turn.history_len, number)  # the turn that made that history
-        left = sorted({numbers.get(spans[i][1], i + 1) for i in plan.left_out})
-        return left_out_note(left, plan)
+        numbers = page_turn_numbers(self.history, plan.left_out,
+                                    [t.history_len for t in self.turns])
+        return left_out_note(numbers, plan)
 
     def _append_turn(self, instruction: str, result: Result, items: list[GalleryItem],
                      settings: GenerationSettings, attachments: list[str],
@@ -226,19 +206,21 @@ class PageChat:
             self.model = model
             self.chat = self.client.chats.create(model=model, history=self.history)
 
-    def take_back_last(self) -> Retake | None:
-        """Undo the last turn and return what it asked, for Retry and Regenerate."""
-        if not self.turns:
-            return None
-        last = self.turns[-1]
-        found = (attachment_from_item(self.store, i) for i in last.attachments)
-        self.undo()
-        return Retake(last.instruction, last.prompt, [a for a in found if a is not None])
-
     def undo(self) -> None:
-        """Drop the last turn, and its content from what the model will see."""
+        """Drop the last turn, and its content from what the model will see; Redo brings
+        it back while no new turn has been sent (kept in memory only)."""
         if self.turns:
+            before = self.turns[-2].history_len if len(self.turns) > 1 else 0
+            self.undone.append((self.turns[-1], self.history[before:]))
             self.branch(len(self.turns) - 2)
+
+    def redo(self) -> None:
+        if self.undone:
+            turn, contents = self.undone.pop()
+            self.chat = self.client.chats.create(model=self.model,
+                                                 history=[*self.history, *contents])
+            self.turns.append(turn)
+            self.save()
 
     def branch(self, index: int) -> None:
         """Continue from turn `index` (-1: from the start): later turns are dropped."""
@@ -261,6 +243,7 @@ class PageChat:
     def save(self, settings: GenerationSettings | None = None) -> None:
         record = settings.to_record() if settings else {}
         record["start_item_id"] = self.start.item_id if self.start else None
+        record.update(self.family)
         self.store.save_conversation(
             Conversation(
                 id=self.id,
@@ -281,7 +264,7 @@ class PageChat:
         if conv is None:
             return None
         start_id = conv.settings.get("start_item_id")
-        return cls(
+        chat = cls(
             page=conv.page,
             client=client,
             store=store,
@@ -294,3 +277,5 @@ class PageChat:
             turns=[Turn.from_json(t) for t in conv.transcript],
             start=attachment_from_item(store, start_id) if start_id else None,
         )
+        chat.family = {k: conv.settings[k] for k in FAMILY_KEYS if k in conv.settings}
+        return chat

@@ -284,3 +284,47 @@ def test_regenerate_replaces_the_last_answer_and_retry_resends_a_failed_turn(
     assert_clean(at)
     assert scripted.requests[-1].prompt == "Add a border"
     assert not at.warning and at.button(key="edit_retake").label == "Regenerate"
+
+
+def test_branching_keeps_every_version_and_the_selector_switches_between_them(
+        open_page, gallery):
+    at = _upload(open_page("edit"), _png())
+    for instruction in ("Make it black and white", "Add a gold border", "Rotate it"):
+        _say(at, instruction)
+    at.button(key="edit_branch_0").click().run()
+    assert_clean(at)
+    _say(at, "Invert the colours")
+    saved = {c.title: c for c in gallery.list_conversations(page="edit")}
+    assert len(saved) == 2
+    branch = next(c for t, c in saved.items() if "(branch at turn 1)" in t)
+    original = next(c for t, c in saved.items() if "(branch at turn" not in t)
+    assert original.turns == 3 and branch.turns == 2  # the original lost nothing
+    record = gallery.conversation_record(branch.id) or {}
+    assert record["settings"]["parent_id"] == original.id
+    assert record["settings"]["branch_turn"] == 1
+    picker = next(s for s in at.selectbox if s.label == "Branch")
+    assert picker.value == branch.id and set(picker.options) >= {
+        "Original · 3 turns", "Branch at turn 1 · 2 turns"}
+    picker.set_value(original.id).run()
+    assert_clean(at)
+    instructions = [m.markdown[0].value for m in at.chat_message if m.name == "user"][1:]
+    assert instructions == ["Make it black and white", "Add a gold border", "Rotate it"]
+
+
+def test_redo_brings_back_what_undo_took(open_page, gallery, scripted):
+    at = _upload(open_page("edit"), _png())
+    for colour in ("gray", "gold", "teal"):
+        scripted.enqueue("Done.", scripted_image(colour, (64, 64)))
+    _say(at, "Make it black and white")
+    _say(at, "Add a gold border")
+    at.button(key="edit_undo").click().run()
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 1
+    assert not at.button(key="edit_redo").disabled
+    at.button(key="edit_redo").click().run()
+    assert_clean(at)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 2
+    assert at.button(key="edit_redo").disabled
+    _say(at, "Rotate it")  # the redone turn is in what the model sees again
+    sent = [p.text for c in scripted.requests[-1].contents for p in c.parts if p.text]
+    assert "Add a gold border" in sent
+    assert gallery.list_conversations(page="edit")[0].turns == 3

@@ -82,3 +82,20 @@ def test_a_recipe_cut_off_partway_is_retried_from_the_same_prompt(
     assert not at.warning
     shown = " ".join(m.value for m in at.markdown)
     assert all(step in shown for step in STEPS)
+
+
+def test_each_follow_up_is_a_version_and_the_first_stays_readable(
+        open_page, scripted: ScriptedResponder):
+    scripted.enqueue(INGREDIENTS, STEPS[0], scripted_image("red"))
+    scripted.enqueue(INGREDIENTS, "Use oat milk instead.", scripted_image("green"))
+    at = open_page("recipe")
+    at.text_input(key="recipe_dish").input("pancakes")
+    at.button(key="recipe_generate").click().run()
+    at.chat_input(key="recipe_feedback").set_value("Make it vegan").run()
+    assert_clean(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Use oat milk instead." in shown and STEPS[0] not in shown
+    at.button_group(key="recipe_version").set_value(1).run()
+    assert_clean(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert STEPS[0] in shown and "Use oat milk instead." not in shown
