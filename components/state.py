@@ -288,3 +288,8 @@ def fork_chat(page: str, index: int) -> PageChat | None:
     branch = fork(chat, index)
     _session().chats[page] = branch
     return branch
+
+
+def clicked(key: str) -> bool:
+    """A button's click in this run, read before (or without) drawing the button again."""
+    return bool(st.session_state.get(key))

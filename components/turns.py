@@ -21,7 +21,7 @@ from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment
-from studio.making.branches import Retake
+from studio.making.branches import Retake, mark_stopped, wait_until_idle
 from studio.making.chat import PageChat, TooManyReferences
 from studio.making.turns import Turn
 
@@ -39,6 +39,9 @@ def run_turn(
     """Send a turn under an st.status that says what is happening as parts arrive.
     None when nothing was sent; the reason is queued as a notice for the next run."""
     with st.status(label, expanded=True) as status:
+        # Any click reruns the script, which stops this run at its next Streamlit call; the
+        # chat keeps what arrived, and the next run (honour_stop) marks the turn stopped.
+        st.button("Stop", key=f"{thread.page}_stop", icon=":material/stop_circle:")
         renderer = LiveRenderer(st.container())
 
         def on_update(result: Result) -> None:
@@ -70,6 +73,19 @@ def run_turn(
             status.update(label=f"Done in {result.latency_ms / 1000:.1f} s", state="complete",
                           expanded=False)
     return turn
+
+
+STOP_WAIT_S = 30.0
+
+
+def honour_stop(thread: PageChat) -> None:
+    """In the run a Stop click started: mark the interrupted turn as stopped."""
+    if not state.clicked(f"{thread.page}_stop"):
+        return
+    # The stopped run ends at its next Streamlit call, once more of the answer arrives.
+    wait_until_idle(thread, STOP_WAIT_S)
+    if not mark_stopped(thread):
+        st.info("The answer had finished before Stop reached it.", icon=":material/stop_circle:")
 
 
 def retake_button(page: str, thread: PageChat, where: Any = st) -> bool:

@@ -10,6 +10,7 @@ from components.conversations import branch_selector, recent_conversations, show
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
 from components.turns import (
     continue_in_new_chat,
+    honour_stop,
     render_chat_turn,
     request_meter,
     retake,
@@ -92,6 +93,8 @@ def _transcript(thread: PageChat) -> None:
 
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
 if thread is None:
     _start_section()

@@ -11,7 +11,14 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, request_meter, retake, retake_button, run_turn
+from components.turns import (
+    honour_stop,
+    render_sections,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from studio.gemini.results import TextPart
 from studio.making.branches import take_back_last
 from studio.making.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
@@ -57,6 +64,8 @@ if generate and required(dish, "Name a dish first."):
     st.rerun()
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     versions = len(thread.turns)

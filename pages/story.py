@@ -8,7 +8,14 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, request_meter, retake, retake_button, run_turn
+from components.turns import (
+    honour_stop,
+    render_sections,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from components.uploader import image_uploader, prepare_uploads
 from studio.making.branches import take_back_last
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
@@ -46,6 +53,8 @@ if generate and required(premise, "Say what the story is about first."):
     st.rerun()
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
 again = None
 if thread is not None and thread.turns:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studio.gallery.store import GalleryStore
 from studio.making.attachments import Attachment, attachment_from_item
-from studio.making.chat import FAMILY_KEYS, PageChat
+from studio.making.chat import FAMILY_KEYS, INTERRUPTED, STOPPED, PageChat
 from studio.making.turns import Turn
 
 FAMILY_SCAN = 40  # recent conversations of the page looked through for a family's branches
@@ -36,6 +36,24 @@ def take_back_last(chat: PageChat) -> Retake | None:
     chat.undo()
     chat.undone.pop()  # it is being replaced, not set aside for Redo
     return Retake(last.instruction, last.prompt, [a for a in found if a is not None])
+
+
+def wait_until_idle(chat: PageChat, timeout_s: float) -> bool:
+    """Wait for a turn another script run is sending to end; False on timeout. A Stop click
+    starts a new run at once (fastReruns) while the old one records what arrived."""
+    if not chat.sending.acquire(timeout=timeout_s):
+        return False
+    chat.sending.release()
+    return True
+
+
+def mark_stopped(chat: PageChat) -> bool:
+    """The user's Stop interrupted the last turn: say so (True when a turn was marked)."""
+    if chat.turns and chat.turns[-1].message == INTERRUPTED:
+        chat.turns[-1].message = STOPPED
+        chat.save()
+        return True
+    return False
 
 
 def root_id(chat: PageChat) -> str:
@@ -84,4 +102,5 @@ def family(store: GalleryStore, page: str, root: str) -> list[Branch]:
     return out
 
 
-__all__ = ["FAMILY_KEYS", "Branch", "Retake", "family", "fork", "root_id", "take_back_last"]
+__all__ = ["FAMILY_KEYS", "Branch", "Retake", "family", "fork", "mark_stopped", "root_id",
+           "take_back_last", "wait_until_idle"]

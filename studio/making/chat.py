@@ -7,6 +7,7 @@ so it survives a browser refresh and can be resumed another day.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -32,7 +33,7 @@ from studio.gemini.budget import (
 from studio.gemini.calls import OnUpdate, send_in_chat
 from studio.gemini.catalog import Catalog
 from studio.gemini.requests import build_config
-from studio.gemini.results import Result
+from studio.gemini.results import Result, ResultBuilder
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment, attachment_from_item, too_many_references
 from studio.making.keeping import Keeper, Origin
@@ -41,6 +42,7 @@ from studio.making.turns import AnswerFacts, Turn, turn_parts
 FAMILY_KEYS = ("parent_id", "branch_turn", "root_id")  # kept in the settings record
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
                "What arrived is kept; send the message again to continue.")
+STOPPED = "Stopped at your request. What arrived is kept; Retry to try again."
 
 
 class TooManyReferences(ValueError):
@@ -78,6 +80,9 @@ class PageChat:
         self.chat = client.chats.create(model=model, history=list(history or []))
         self._costs = ContentCosts()  # the meter is drawn on every rerun
         self.undone: list[tuple[Turn, list[types.Content]]] = []  # for Redo, newest last
+        # Held while a turn is sent: a Stop click starts a new run at once (fastReruns), and
+        # that run waits here for the old one to record what arrived.
+        self.sending = threading.Lock()
         self.family: dict[str, Any] = {}  # parent_id, branch_turn, root_id: see branches.py
 
     # -- the conversation ---------------------------------------------------------------
@@ -126,10 +131,6 @@ class PageChat:
         keeper = Keeper(self.store, settings, origin)
         plan = self.plan(message_cost(message), settings.model)
         note = self._left_out_note(plan)
-        # Leaving turns out of one request must not forget them: send from a Chat on the
-        # planned history, then append the new turn to the whole history.
-        sender = self.chat if not plan.left_out else \
-            self.client.chats.create(model=self.model, history=plan.history)
         seen: list[Result] = []
 
         def arrived(partial: Result) -> None:
@@ -140,26 +141,32 @@ class PageChat:
 
         kept = [a.item_id for a in attachments if a is not self.start]
         self.undone.clear()  # a new turn replaces what was undone
-        try:
-            result = send_in_chat(sender, message, settings, info, config,
-                                  on_update=arrived, secrets=secrets, on_retry=on_retry)
-        except BaseException:  # Streamlit stops a script run by raising; keep what arrived
-            if seen:
-                self._append_turn(instruction, seen[0], keeper.items, settings, kept,
+        with self.sending:  # see branches.wait_until_idle
+            # Leaving turns out of one request must not forget them: send from a Chat on the
+            # planned history, then append the new turn to the whole history.
+            sender = self.chat if not plan.left_out else \
+                self.client.chats.create(model=self.model, history=plan.history)
+            try:
+                result = send_in_chat(sender, message, settings, info, config,
+                                      on_update=arrived, secrets=secrets, on_retry=on_retry)
+            except BaseException:  # Streamlit stops a script run by raising; keep what arrived,
+                # or at least the instruction, so Retry can send it again
+                arrived_so_far = seen[0] if seen else ResultBuilder(settings.model).result
+                self._append_turn(instruction, arrived_so_far, keeper.items, settings, kept,
                                   message=INTERRUPTED, note=note, prompt=prompt)
-            raise
-        if sender is not self.chat:
-            added = sender.get_history(curated=True)[len(plan.history):]
-            if added:
-                self.chat = self.client.chats.create(model=self.model,
-                                                     history=[*self.history, *added])
-        items = keeper.finish(result)
-        text = result.message
-        if result.error is not None and result.error.kind == "too_large":
-            text = f"{text} This request was about {plan.cost.bytes / MB:.1f} MB."
-        turn = self._append_turn(instruction, result, items, settings, kept,
-                                 message=text, note=note, prompt=prompt)
-        return turn, result
+                raise
+            if sender is not self.chat:
+                added = sender.get_history(curated=True)[len(plan.history):]
+                if added:
+                    self.chat = self.client.chats.create(model=self.model,
+                                                         history=[*self.history, *added])
+            items = keeper.finish(result)
+            text = result.message
+            if result.error is not None and result.error.kind == "too_large":
+                text = f"{text} This request was about {plan.cost.bytes / MB:.1f} MB."
+            turn = self._append_turn(instruction, result, items, settings, kept,
+                                     message=text, note=note, prompt=prompt)
+            return turn, result
 
     def plan(self, message: Cost | None = None, model: str | None = None) -> Plan:
         """What the next request would send, within the size limit and the model's input
