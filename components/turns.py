@@ -122,6 +122,7 @@ def render_sections(turn: Turn) -> None:
             with right:
                 show_item_image(item_id)
     show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+    show_note(turn)
     meta_line(turn.facts)
 
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from studio.emulator import ScriptedResponder, scripted_image
+from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
+from studio.gemini.offline import offline_emulator
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
 INGREDIENTS = """### Ingredients
@@ -63,9 +64,6 @@ def test_a_follow_up_on_a_thinking_model_sends_the_signatures_back(open_page, ga
 
 def test_a_recipe_cut_off_partway_is_retried_from_the_same_prompt(
         open_page, scripted: ScriptedResponder):
-    from studio.emulator import Fault
-    from studio.gemini.offline import offline_emulator
-
     scripted.enqueue(INGREDIENTS, STEPS[0], scripted_image("red"), STEPS[1],
                      scripted_image("blue"))
     offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=2))
