@@ -12,5 +12,6 @@ FIGURES: tuple[str, ...] = (
     "export_zip",
     "edit_session",
     "lab",
+    "edit_rerun",
     "startup",
 )

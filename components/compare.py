@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
-from components.render import show_image
+from components.render import show_item_image
 from studio.making.chat import PageChat
 
 
@@ -26,15 +25,10 @@ def compare_turns(thread: PageChat) -> None:
     if len(labels) < 2:
         st.caption("Make at least one edit to compare versions.")
         return
-    store = state.store()
     with st.container(border=True):
         left, right = st.columns(2)
         a = left.selectbox("Left", labels, index=len(labels) - 2, key="edit_compare_a")
         b = right.selectbox("Right", labels, index=len(labels) - 1, key="edit_compare_b")
         for column, label in ((left, a), (right, b)):
-            item = store.get(options[label])
             with column:
-                if item is None:
-                    st.caption("(image deleted from the gallery)")
-                else:
-                    show_image(store.image_path(item).read_bytes(), item.mime)
+                show_item_image(options[label])

@@ -8,6 +8,8 @@ import streamlit as st
 
 from components import state
 from components.render import plural, safe_markdown
+from studio.making.branches import family, root_id
+from studio.making.chat import PageChat
 
 
 def _when(iso: str) -> str:
@@ -36,3 +38,21 @@ def recent_conversations(page: str, *, label: str = "Recent conversations") -> N
 def show_notices() -> None:
     for kind, message in state.take_notices():
         (st.error if kind == "error" else st.success if kind == "success" else st.info)(message)
+
+
+def branch_selector(page: str, thread: PageChat) -> None:
+    """Switch between the branches of this conversation's family (shown once it has one)."""
+    if "root_id" not in thread.family:
+        return
+    branches = family(state.store(), page, root_id(thread))
+    ids = [b.id for b in branches]
+    if len(ids) < 2 or thread.id not in ids:
+        return
+    names = {b.id: (f"Branch at turn {b.branch_turn}" if b.branch_turn else "Original")
+             + f" · {plural(b.turns, 'turn')}" for b in branches}
+    # No key: the widget follows the open conversation, however it was opened.
+    chosen = st.selectbox("Branch", ids, index=ids.index(thread.id), format_func=names.get,
+                          help="Every branch is kept; pick one to continue it.")
+    if chosen != thread.id:
+        state.resume_chat(page, chosen)
+        st.rerun()

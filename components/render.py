@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import state
 from studio.gemini.results import ImagePart, Part, Result, TextPart, ThoughtPart
+from studio.making.display import DisplayCopies, DisplayCopy
 from studio.making.turns import AnswerFacts, ImageRef, TurnPart
 
 _MD_IMAGE = re.compile(r"!\[")
@@ -27,19 +28,40 @@ def safe_markdown(text: str) -> str:
     return _MD_LINK.sub("]", text)
 
 
+CHAT_IMAGE_WIDTH = 560  # px: a transcript of many turns stays readable
+WIDE_IMAGE_WIDTH = 1024  # px: the copy behind an image stretched to its column
+
+
+@st.cache_resource(show_spinner=False)
+def _display_copies() -> DisplayCopies:
+    return DisplayCopies()  # one per process: a copy made once serves every session
+
+
+def _draw(copy: DisplayCopy, *, caption: str | None, max_width: int | None) -> None:
+    # At its natural width (or stretched past nothing narrower) st.image sends the copy as
+    # it is; asked for a smaller width it would resize and re-encode it on every rerun.
+    st.image(copy.data, caption=caption, output_format=copy.output_format,  # type: ignore[arg-type]
+             width=copy.width if max_width else "stretch")
+
+
 def image_output_format(mime: str) -> str:
     # PNG bytes given with output_format="PNG" are sent as they are, not re-encoded per rerun.
     return "PNG" if mime == "image/png" else "JPEG"
 
 
-CHAT_IMAGE_WIDTH = 560  # px: a transcript of many turns stays readable
-
-
 def show_image(data: bytes, mime: str, *, caption: str | None = None,
                max_width: int | None = None) -> None:
-    """Stretch to the column, or at most `max_width` pixels (never upscaled past it)."""
+    """The image itself, full resolution: stretched to the column, or at most `max_width`."""
     st.image(data, caption=caption, output_format=image_output_format(mime),  # type: ignore[arg-type]
              width=max_width or "stretch")
+
+
+def show_copy(data: bytes, mime: str, *, caption: str | None = None,
+              max_width: int | None = None) -> None:
+    """Like show_image, from a display copy made once: what transcripts and sections use,
+    so a rerun does not redo the work for every image of a long conversation."""
+    copy = _display_copies().get(data, mime, max_width or WIDE_IMAGE_WIDTH)
+    _draw(copy, caption=caption, max_width=max_width)
 
 
 def show_thoughts(texts: Sequence[str]) -> None:
@@ -71,7 +93,7 @@ class LiveRenderer:
                 slot.markdown(safe_markdown(part.text))
             elif isinstance(part, ImagePart):
                 with slot:
-                    show_image(part.data, part.mime)
+                    show_copy(part.data, part.mime)
             self.drawn[index] = part
 
 
@@ -83,11 +105,13 @@ def show_item_image(item_id: str, *, max_width: int | None = None) -> None:
         st.caption("(image deleted from the gallery)")
         return
     try:
-        data = store.item_image(item)
+        copy = _display_copies().for_content(
+            item.sha256 or item.id, max_width or WIDE_IMAGE_WIDTH,
+            lambda: (store.item_image(item), item.mime))
     except FileNotFoundError:  # MissingImage: one lost file must not break the conversation
         st.caption("(image file missing from the data folder)")
         return
-    show_image(data, item.mime, max_width=max_width)
+    _draw(copy, caption=None, max_width=max_width)
 
 
 def render_stored_parts(parts: Sequence[TurnPart], *, max_width: int | None = None) -> None:

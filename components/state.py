@@ -338,3 +338,21 @@ def end_chat(page: str) -> None:
     """Leave the page's chat; it stays saved under Recent conversations."""
     _session().chats.pop(page, None)
 
+
+
+def fork_chat(page: str, index: int) -> PageChat | None:
+    """Branch the page's chat at turn `index` into a new saved conversation, and go on in
+    it; the conversation branched from stays as it was."""
+    from studio.making.branches import fork
+
+    chat = _session().chats.get(page)
+    if chat is None:
+        return None
+    branch = fork(chat, index)
+    _session().chats[page] = branch
+    return branch
+
+
+def clicked(key: str) -> bool:
+    """A button's click in this run, read before (or without) drawing the button again."""
+    return bool(st.session_state.get(key))

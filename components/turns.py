@@ -17,9 +17,11 @@ from components.render import (
     show_message,
     show_thoughts,
 )
+from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment
+from studio.making.branches import Retake, mark_stopped, wait_until_idle
 from studio.making.chat import PageChat, TooManyReferences
 from studio.making.turns import Turn
 
@@ -37,6 +39,9 @@ def run_turn(
     """Send a turn under an st.status that says what is happening as parts arrive.
     None when nothing was sent; the reason is queued as a notice for the next run."""
     with st.status(label, expanded=True) as status:
+        # Any click reruns the script, which stops this run at its next Streamlit call; the
+        # chat keeps what arrived, and the next run (honour_stop) marks the turn stopped.
+        st.button("Stop", key=f"{thread.page}_stop", icon=":material/stop_circle:")
         renderer = LiveRenderer(st.container())
 
         def on_update(result: Result) -> None:
@@ -46,10 +51,15 @@ def run_turn(
                 status.update(label=f"{label} · {images} image{'s' * (images != 1)} so far",
                               expanded=True)  # without it the box folds over the stream
 
+        def on_retry(code: int) -> None:  # the SDK waits, then tries again
+            said = "Rate limited" if code == 429 else f"The service answered {code}"
+            status.update(label=f"{said} — retrying…", state="running", expanded=True)
+
         try:
             turn, result = thread.send(
                 instruction, settings, prompt=prompt, attachments=attachments,
                 on_update=on_update, secrets=state.secrets_in_use(), inputs=inputs,
+                on_retry=on_retry,
             )
         except TooManyReferences as exc:  # refused before anything was sent
             status.update(label="Not sent", state="error")
@@ -63,6 +73,37 @@ def run_turn(
             status.update(label=f"Done in {result.latency_ms / 1000:.1f} s", state="complete",
                           expanded=False)
     return turn
+
+
+STOP_WAIT_S = 30.0
+
+
+def honour_stop(thread: PageChat) -> None:
+    """In the run a Stop click started: mark the interrupted turn as stopped."""
+    if not state.clicked(f"{thread.page}_stop"):
+        return
+    # The stopped run ends at its next Streamlit call, once more of the answer arrives.
+    wait_until_idle(thread, STOP_WAIT_S)
+    if not mark_stopped(thread):
+        st.info("The answer had finished before Stop reached it.", icon=":material/stop_circle:")
+
+
+def retake_button(page: str, thread: PageChat, where: Any = st) -> bool:
+    """Retry a failed last turn, or Regenerate the last answer: True when clicked."""
+    last = thread.turns[-1] if thread.turns else None
+    if last is None:
+        return False
+    failed = bool(last.message) or not last.parts
+    return bool(where.button(
+        "Retry" if failed else "Regenerate", key=f"{page}_retake",
+        icon=":material/refresh:", width="stretch",
+        help="Take back the last turn and send its instruction again."))
+
+
+def retake(thread: PageChat, again: Retake, *, label: str) -> Turn | None:
+    """Send a taken-back turn once more (`take_back_last(thread)`), its images too."""
+    return run_turn(thread, again.instruction, state.settings(), prompt=again.prompt,
+                    attachments=again.attachments, label=label)
 
 
 def render_sections(turn: Turn) -> None:
@@ -81,6 +122,7 @@ def render_sections(turn: Turn) -> None:
             with right:
                 show_item_image(item_id)
     show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+    show_note(turn)
     meta_line(turn.facts)
 
 
@@ -96,4 +138,35 @@ def render_chat_turn(turn: Turn) -> None:
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
         show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
+        show_note(turn)
         meta_line(turn.facts)
+
+
+def show_note(turn: Turn) -> None:
+    if turn.note:
+        st.caption(f":material/content_cut: {turn.note}")
+
+
+def request_meter(thread: PageChat) -> None:
+    """How full the next request is, against the size limit and the model's input limit."""
+    plan = thread.plan(model=state.settings().model)
+    cost, limits = plan.full_cost, plan.limits
+    text = (f"Next request: {cost.bytes / MB:.1f} of {limits.max_bytes / MB:g} MB · "
+            f"≈ {cost.tokens:,} of {limits.max_tokens:,} input tokens")
+    if plan.left_out:
+        text += " · older turns will be left out"
+    st.progress(min(1.0, plan.fullness), text=text)
+
+
+def continue_in_new_chat(page: str, thread: PageChat) -> None:
+    """After the API refused a request for its size: go on from the latest image afresh."""
+    last = thread.turns[-1] if thread.turns else None
+    image = thread.last_image_id()
+    if last is None or last.facts is None or last.facts.error_kind != "too_large" or not image:
+        return
+    st.button("Continue from the latest image in a new conversation", key=f"{page}_continue_new",
+              icon=":material/fiber_new:", on_click=_continue, args=(page, image, thread.title))
+
+
+def _continue(page: str, image_id: str, title: str) -> None:
+    state.new_chat(page, start_item_id=image_id, title=f"{title} (continued)".strip()).save()

@@ -6,14 +6,24 @@ import streamlit as st
 
 from components import state
 from components.compare import compare_turns
-from components.conversations import recent_conversations, show_notices
-from components.render import CHAT_IMAGE_WIDTH, required, safe_markdown, show_image
-from components.turns import render_chat_turn, run_turn
+from components.conversations import branch_selector, recent_conversations, show_notices
+from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
+from components.turns import (
+    continue_in_new_chat,
+    honour_stop,
+    render_chat_turn,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
+from studio.making.branches import take_back_last
 from studio.making.chat import PageChat
 from studio.making.prompts import EDIT_EXAMPLES, EDIT_START_EXAMPLES
 
 PAGE = "edit"
+SHOWN_TURNS = 4  # the latest turns drawn; earlier ones behind a toggle
 
 st.title(":material/edit: Conversational editing")
 st.caption("Start from a photo, a description or a gallery image, then ask for changes one "
@@ -62,34 +72,58 @@ def _transcript(thread: PageChat) -> None:
     if thread.start is not None:
         with st.chat_message("user", avatar=":material/image:"):
             st.markdown(safe_markdown(thread.title or "Starting image"))
-            show_image(thread.start.data, thread.start.mime, max_width=CHAT_IMAGE_WIDTH)
+            show_copy(thread.start.data, thread.start.mime, max_width=CHAT_IMAGE_WIDTH)
+    first = max(0, len(thread.turns) - SHOWN_TURNS)
+    if first and not st.toggle(f"Show {plural(first, 'earlier turn')}", key="edit_show_earlier",
+                               help="Only the latest turns are drawn, so a long conversation "
+                                    "stays quick; Compare reaches every version."):
+        first_shown = first
+    else:
+        first_shown = 0
     for index, turn in enumerate(thread.turns):
+        if index < first_shown:
+            continue
         render_chat_turn(turn)
         if turn.image_ids and index < len(thread.turns) - 1:
             st.button("Branch from here", key=f"edit_branch_{index}", icon=":material/call_split:",
-                      on_click=thread.branch, args=(index,),
-                      help="Drop the later turns and continue from this image.")
+                      on_click=state.fork_chat, args=(PAGE, index),
+                      help="Continue from this image in a new branch; this one is kept.")
     if not thread.turns and thread.start is None:
         st.info("Describe the first image below to begin.")
 
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
 if thread is None:
     _start_section()
 else:
-    tools = st.columns([1, 1, 1, 3])
+    branch_selector(PAGE, thread)
+    tools = st.columns(5)
     tools[0].button("Undo", key="edit_undo", icon=":material/undo:", on_click=thread.undo,
                     disabled=not thread.turns, width="stretch")
-    tools[1].button("Reset", key="edit_reset", icon=":material/restart_alt:",
+    tools[1].button("Redo", key="edit_redo", icon=":material/redo:", on_click=thread.redo,
+                    disabled=not thread.undone, width="stretch")
+    tools[4].button("Reset", key="edit_reset", icon=":material/restart_alt:",
                     on_click=state.end_chat, args=(PAGE,), width="stretch",
                     help="Start over. This conversation stays under Recent conversations.")
-    compare = tools[2].toggle("Compare", key="edit_compare",
+    # Taken back before the transcript is drawn: the answer it replaces is not shown again.
+    again = take_back_last(thread) if retake_button(PAGE, thread, tools[2]) else None
+    compare = tools[3].toggle("Compare", key="edit_compare",
                               disabled=sum(1 for t in thread.turns if t.image_ids) < 1)
     if compare:
         compare_turns(thread)
     _transcript(thread)
+    continue_in_new_chat(PAGE, thread)
+    request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
+    if again is not None:
+        with st.chat_message("user"):
+            st.markdown(safe_markdown(again.instruction))
+        with st.chat_message("assistant"):
+            retake(thread, again, label="Editing again")
+        st.rerun()
     message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
                             accept_file="multiple", file_type=ACCEPTED_TYPES)
     if message and (message.text or "").strip():

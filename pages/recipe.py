@@ -11,8 +11,16 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, run_turn
+from components.turns import (
+    honour_stop,
+    render_sections,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from studio.gemini.results import TextPart
+from studio.making.branches import take_back_last
 from studio.making.prompts import DIETS, RECIPE_EXAMPLES, recipe_prompt
 from studio.making.recipe_table import ingredient_rows, without_table
 from studio.making.turns import TurnPart
@@ -56,10 +64,21 @@ if generate and required(dish, "Name a dish first."):
     st.rerun()
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
-    turn = thread.turns[-1]
+    versions = len(thread.turns)
     st.subheader(safe_markdown(thread.title) or "Your recipe", anchor=False)
+    chosen = versions
+    if versions > 1:  # each follow-up is a new version; the earlier ones stay readable
+        chosen = st.segmented_control(
+            "Version", list(range(1, versions + 1)), default=versions, key="recipe_version",
+            format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
+        ) or versions
+    turn = thread.turns[chosen - 1]
+    if chosen > 1:
+        st.info(f"Adjusted: {safe_markdown(turn.instruction)}", icon=":material/tune:")
     texts = turn.texts
     rows = ingredient_rows(texts[0]) if texts else []
     if rows:
@@ -67,8 +86,16 @@ if thread is not None and thread.turns:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
         turn = replace(turn, parts=_without_first_table(turn.parts))
     render_sections(turn)
+    if retake_button(PAGE, thread):
+        again = take_back_last(thread)
+        if again is not None:
+            retake(thread, again, label="Cooking it again")
+            state.clear_widget("recipe_version")
+            st.rerun()
+    request_meter(thread)
     follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
                               key="recipe_feedback")
     if follow_up:
         run_turn(thread, follow_up, state.settings(), label="Reworking the recipe")
+        state.clear_widget("recipe_version")
         st.rerun()

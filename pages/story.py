@@ -8,8 +8,16 @@ from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
-from components.turns import render_sections, run_turn
+from components.turns import (
+    honour_stop,
+    render_sections,
+    request_meter,
+    retake,
+    retake_button,
+    run_turn,
+)
 from components.uploader import image_uploader, prepare_uploads
+from studio.making.branches import take_back_last
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
 PAGE = "story"
@@ -45,7 +53,10 @@ if generate and required(premise, "Say what the story is about first."):
     st.rerun()
 
 thread = state.current_chat(PAGE)
+if thread is not None:
+    honour_stop(thread)
 recent_conversations(PAGE)
+again = None
 if thread is not None and thread.turns:
     versions = len(thread.turns)
     st.subheader(safe_markdown(thread.title) or "Your story", anchor=False)
@@ -60,9 +71,16 @@ if thread is not None and thread.turns:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
     render_sections(turn)
 
+    if retake_button(PAGE, thread):
+        again = take_back_last(thread)
+    request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
                              "watercolour”…", key="story_feedback")
     if feedback:
         run_turn(thread, feedback, state.settings(), label="Retelling the story")
         state.clear_widget("story_version")
         st.rerun()
+if thread is not None and again is not None:
+    retake(thread, again, label="Telling it again")
+    state.clear_widget("story_version")
+    st.rerun()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from google import genai
 from google.genai import chats, types
 
+from studio.gemini.attempts import OnRetry, watching
 from studio.gemini.catalog import ModelInfo
 from studio.gemini.errors import classify
 from studio.gemini.results import Result, ResultBuilder
@@ -29,18 +30,27 @@ def _collect(
     chunks: Callable[[], Any],
     on_update: OnUpdate | None,
     secrets: tuple[str | None, ...],
+    on_retry: OnRetry | None = None,
 ) -> Result:
     """Run a call, folding each chunk into a Result; failures become `result.error`."""
     builder = ResultBuilder(settings.model)
     started = time.perf_counter()
-    try:
-        answer = chunks()
-        for chunk in answer if not isinstance(answer, types.GenerateContentResponse) else [answer]:
-            if builder.add(chunk) and on_update is not None:
-                on_update(builder.result)
-    except Exception as exc:  # every failure is shown as a message, never a traceback
-        builder.result.error = classify(exc, model=settings.model, timeout_s=settings.timeout_s,
-                                        secrets=secrets)
+    chunks_seen = 0
+    with watching(on_retry) as attempts:
+        try:
+            answer = chunks()
+            for chunk in answer if not isinstance(answer, types.GenerateContentResponse) \
+                    else [answer]:
+                chunks_seen += 1
+                if builder.add(chunk) and on_update is not None:
+                    on_update(builder.result)
+        except Exception as exc:  # every failure is shown as a message, never a traceback
+            # A client without the response hook reports no statuses: judge by the chunks.
+            seen = bool(attempts.statuses)
+            builder.result.error = classify(
+                exc, model=settings.model, timeout_s=settings.timeout_s, secrets=secrets,
+                stream_opened=attempts.stream_opened if seen else chunks_seen > 0,
+                retried=attempts.retried if seen else True)
     result = builder.result
     result.latency_ms = (time.perf_counter() - started) * 1000
     usage = result.usage
@@ -60,8 +70,9 @@ def send_in_chat(
     *,
     on_update: OnUpdate | None = None,
     secrets: tuple[str | None, ...] = (),
+    on_retry: OnRetry | None = None,
 ) -> Result:
-    """Send one chat turn, streaming. The Chat keeps the model's parts unchanged, thought
+    """Send one chat turn, streaming; `on_retry(status)` as the SDK retries a 429 or 5xx. The Chat keeps the model's parts unchanged, thought
     signatures included, and records the turn only if the answer completed."""
     body = list(message) if not isinstance(message, str) else message
     curated_before = len(chat.get_history(curated=True))
@@ -75,7 +86,7 @@ def send_in_chat(
                 answer.append(content)
             yield chunk
 
-    result = _collect(settings, info, chunks, on_update, secrets)
+    result = _collect(settings, info, chunks, on_update, secrets, on_retry)
     if result.error is None and result.finish_reason is not None \
             and len(chat.get_history(curated=True)) == curated_before:
         _keep_finished_turn(chat, full_before, answer)
@@ -107,13 +118,14 @@ def generate(
     stream: bool = False,
     on_update: OnUpdate | None = None,
     secrets: tuple[str | None, ...] = (),
+    on_retry: OnRetry | None = None,
 ) -> Result:
     """One stateless call, streamed or not."""
     call = client.models.generate_content_stream if stream else client.models.generate_content
     return _collect(
         settings, info,
         lambda: call(model=settings.model, contents=contents, config=config),  # type: ignore[arg-type]
-        on_update, secrets,
+        on_update, secrets, on_retry,
     )
 
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from google import genai
 from google.genai import types
 
+from studio.gemini.attempts import EVENT_HOOKS, RETRIED_STATUSES
+
 OFFLINE = "offline"
 GEMINI = "gemini"
 
 # Status codes worth another try: request timeout, quota, and server-side faults. A 400
 # means the request itself is wrong, so it is never retried.
-RETRY_STATUS_CODES = (408, 429, 500, 502, 503, 504)
+RETRY_STATUS_CODES = tuple(sorted(RETRIED_STATUSES))
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,8 @@ def engine_for(choice: KeyChoice) -> str:
 def make_gemini_client(choice: KeyChoice, network: NetworkSettings) -> genai.Client:
     """A client for the real API. The base URL is left to the SDK, which honours its own
     environment (GOOGLE_GEMINI_BASE_URL, the Vertex AI variables)."""
-    options = network.http_options()
+    # The response hook lets the page see the SDK's retries (studio.gemini.attempts).
+    options = network.http_options(client_args={"event_hooks": EVENT_HOOKS})
     if choice.source == "vertex":
         return genai.Client(http_options=options)
     return genai.Client(api_key=choice.key, http_options=options)

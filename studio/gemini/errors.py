@@ -31,17 +31,32 @@ def redact(text: str, *secrets: str | None) -> str:
 class StudioError:
     """A failure as the user should see it: what happened and what to do."""
 
-    kind: str  # quota | refused | auth | not_found | unavailable | timeout | network | malformed | bug
+    kind: str  # quota | too_large | refused | auth | not_found | unavailable | timeout | network | malformed | bug
     message: str
     status: int | None = None
     retryable: bool = False
 
 
 def classify(exc: BaseException, *, model: str, timeout_s: float | None = None,
-             secrets: tuple[str | None, ...] = ()) -> StudioError:
-    """Map an exception from a model call to a StudioError with a clear message."""
+             secrets: tuple[str | None, ...] = (), stream_opened: bool = False,
+             retried: bool = True) -> StudioError:
+    """Map an exception from a model call to a StudioError with a clear message.
+    `stream_opened`: the answer had begun streaming (a 200) when it failed, so nothing was
+    retried and what arrived is kept; `retried`: the SDK tried the request more than once."""
     err = _classify(exc, model=model, timeout_s=timeout_s)
+    if stream_opened and err.kind in _PARTWAY_KINDS:
+        code = err.status or _PARTWAY_KINDS[err.kind]
+        err = StudioError(err.kind, f"The answer stopped partway ({code}). What arrived is "
+                          "kept; Retry to try again.", err.status, retryable=True)
+    elif not retried and err.kind == "unavailable":
+        err = StudioError(err.kind, err.message.replace("It was retried; try", "Try"),
+                          err.status, err.retryable)
     return StudioError(err.kind, redact(err.message, *secrets), err.status, err.retryable)
+
+
+# Failures that, once the answer streams, mean it broke off (the reason shown for each).
+_PARTWAY_KINDS = {"unavailable": "server error", "network": "connection lost",
+                  "timeout": "timed out"}
 
 
 def _classify(exc: BaseException, *, model: str, timeout_s: float | None) -> StudioError:
@@ -95,6 +110,16 @@ def _from_api_error(exc: genai_errors.APIError, model: str) -> StudioError:
         return StudioError(
             "not_found",
             f"Model {model} was not found (404). Pick another model in the sidebar.",
+            code,
+        )
+    if code == 400 and "payload size" in detail.lower():
+        limit = re.search(r"(\d{4,})\s*bytes", detail)
+        size = f" of {int(limit.group(1)) / 2**20:g} MB" if limit else ""
+        return StudioError(
+            "too_large",
+            f"Gemini refused the request (400): it is larger than the endpoint's limit{size}. "
+            "Continue from the latest image in a new conversation, or set "
+            "STUDIO_MAX_REQUEST_MB to the endpoint's limit so older turns are left out.",
             code,
         )
     if code == 400:

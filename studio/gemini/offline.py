@@ -13,6 +13,8 @@ import httpx2
 from google import genai
 
 from studio.emulator import Emulator, EmulatorTransport
+from studio.gemini.attempts import EVENT_HOOKS
+from studio.gemini.budget import max_request_bytes
 from studio.gemini.clients import NetworkSettings
 
 OFFLINE_BASE_URL = "http://emulator.invalid"
@@ -34,7 +36,9 @@ def offline_emulator() -> Emulator:
             # seconds a batch job waits, then runs: the API aims for 24 h, a demo for seconds
             pending, _, running = os.environ.get("STUDIO_EMULATOR_BATCH_SECONDS",
                                                  "2,6").partition(",")
+            # The same inline limit the chats budget for (env STUDIO_MAX_REQUEST_MB).
             _emulator = Emulator(chunk_delay=delay, secret=OFFLINE_SECRET,
+                                 max_request_bytes=max_request_bytes(),
                                  batch_seconds=(float(pending), float(running or 0)))
         return _emulator
 
@@ -53,7 +57,7 @@ def make_offline_client(network: NetworkSettings, emulator: Emulator | None = No
     timeout = httpx2.Timeout(network.timeout_s)
     options = network.http_options(
         base_url=OFFLINE_BASE_URL,
-        httpx_client=httpx2.Client(transport=transport, timeout=timeout),
+        httpx_client=httpx2.Client(transport=transport, timeout=timeout, event_hooks=EVENT_HOOKS),
         httpx_async_client=httpx2.AsyncClient(transport=transport, timeout=timeout),
     )
     return genai.Client(api_key="offline-emulator", http_options=options)

@@ -72,6 +72,8 @@ class Turn:
     facts: AnswerFacts | None = None
     history_len: int = 0
     attachments: list[str] = field(default_factory=list)
+    note: str | None = None  # what the request left out to stay within the limits
+    prompt: str | None = None  # the text sent, when the page built it from the instruction
 
     @property
     def image_ids(self) -> list[str]:
@@ -105,6 +107,8 @@ class Turn:
             "meta": asdict(self.facts) if self.facts else {},
             "history_len": self.history_len,
             "attachments": list(self.attachments),
+            "note": self.note,
+            "prompt": self.prompt,
         }
 
     @classmethod
@@ -116,6 +120,8 @@ class Turn:
             facts=AnswerFacts.from_json(data.get("meta")),
             history_len=int(data.get("history_len") or 0),
             attachments=[str(a) for a in data.get("attachments") or []],
+            note=data.get("note"),
+            prompt=data.get("prompt"),
         )
 
 

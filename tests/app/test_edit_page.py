@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
+from studio.gemini.offline import offline_emulator, reset_offline_emulator
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
 
@@ -157,3 +161,170 @@ def test_odd_uploads_are_normalized_and_say_what_changed(open_page, gallery, nam
     assert item.mime in ("image/png", "image/jpeg")
     at.chat_input(key="edit_chat").set_value("Make it black and white").run()
     assert not at.error
+
+
+def _noise_png(size: tuple[int, int] = (1024, 512)) -> bytes:
+    """A photographic-size answer: random pixels do not compress (~1.5 MB of PNG)."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+NOISE_PNG = _noise_png()
+
+
+def _on_limit(monkeypatch, mb: str) -> ScriptedResponder:
+    """The app and the emulator on an endpoint limit of `mb` MB (set before the app starts)."""
+    monkeypatch.setenv("STUDIO_MAX_REQUEST_MB", mb)
+    reset_offline_emulator()
+    emulator = offline_emulator()
+    emulator.log.enabled = True
+    responder = ScriptedResponder()
+    emulator.responder = responder
+    return responder
+
+
+def test_a_long_chat_stays_under_the_request_limit_and_names_what_it_left_out(
+        open_page, monkeypatch):
+    scripted = _on_limit(monkeypatch, "20")
+    at = _upload(open_page("edit"), _png())
+    for turn in range(15):
+        scripted.enqueue(f"Edit {turn + 1} done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+        assert not at.error, [e.value for e in at.error]
+    sizes = [r["bytes"] for r in offline_emulator().requests if ":stream" in r["path"]
+             or "generateContent" in r["path"]]
+    assert len(sizes) == 15 and max(sizes) < 20 * 2**20
+    assert max(sizes) > 15 * 2**20  # the budget used most of the room, not a tiny window
+    notes = [c.value for c in at.caption if "left out of this request" in c.value]
+    assert notes and "to stay under 20 MB" in notes[-1] and "Turns 2–" in notes[-1]
+    last = scripted.requests[-1].contents
+    assert any(p.is_image for p in last[0].parts)  # the source image is still sent
+    assert "Edit number 14" in " ".join(p.text or "" for c in last[-5:] for p in c.parts)
+    meter = [p.proto.text for p in at.get("progress")]
+    assert meter and "of 20 MB" in meter[0] and "older turns will be left out" in meter[0]
+
+
+def test_a_request_the_api_refuses_for_size_offers_a_new_conversation(open_page, monkeypatch):
+    scripted = _on_limit(monkeypatch, "100")
+    at = _upload(open_page("edit"), _png())
+    offline_emulator().max_request_bytes = 3 * 2**20  # the endpoint takes less than the app thinks
+    for turn in range(3):
+        scripted.enqueue("Done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+    refused = [e.value for e in at.error]
+    assert refused and "larger than the endpoint's limit of 3 MB" in refused[-1]
+    assert "This request was about 4." in refused[-1]
+    at.button(key="edit_continue_new").click().run()
+    assert_clean(at)
+    scripted.enqueue("Warmer.", scripted_image("orange", (64, 64)))
+    _say(at, "Make it warmer")
+    assert not at.error
+    first = scripted.requests[-1].contents[0]
+    pixels = Image.open(io.BytesIO(NOISE_PNG)).tobytes()
+    # went on from the latest image (saved with its metadata, so compare pixels)
+    assert any(p.is_image and Image.open(io.BytesIO(p.data or b"")).tobytes() == pixels
+               for p in first.parts)
+
+
+def test_a_long_transcript_draws_the_latest_turns_from_copies_made_once(open_page, scripted,
+                                                                      monkeypatch):
+    from components.render import CHAT_IMAGE_WIDTH, _display_copies
+
+    at = _upload(open_page("edit"), _png())
+    for turn in range(6):
+        scripted.enqueue(f"Edit {turn + 1} done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+    shown = [m for m in at.chat_message if m.name == "user"]
+    assert len(shown) == 1 + 4  # the start image and the latest four turns
+    made = _display_copies().made
+    sent: list[bytes] = []
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):  # what reaches the browser
+        sent.append(path_or_data)
+        return load(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at.run()  # a rerun with nothing new makes no copy
+    assert_clean(at)
+    assert _display_copies().made == made
+    answers = [Image.open(io.BytesIO(d)) for d in sent if len(d) > 20_000]
+    assert len(answers) == 4  # display copies at the transcript's width, not 1024 px PNGs
+    assert all(a.format == "JPEG" and a.width == CHAT_IMAGE_WIDTH for a in answers)
+    at.toggle(key="edit_show_earlier").set_value(True).run()
+    assert_clean(at)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 6
+
+
+def test_regenerate_replaces_the_last_answer_and_retry_resends_a_failed_turn(
+        open_page, scripted, gallery):
+    at = _upload(open_page("edit"), _png())
+    scripted.enqueue("Blue.", scripted_image("blue", (64, 64)))
+    _say(at, "Make it blue")
+    first = scripted.requests[-1]
+    assert at.button(key="edit_retake").label == "Regenerate"
+    scripted.enqueue("Bluer.", scripted_image("navy", (64, 64)))
+    at.button(key="edit_retake").click().run()
+    assert_clean(at)
+    again = scripted.requests[-1]
+    assert again.prompt == "Make it blue" and len(again.contents) == len(first.contents)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 1  # still one turn
+    assert "Bluer." in [m.value for m in at.markdown] and "Blue." not in [
+        m.value for m in at.markdown]
+    assert len(gallery.query(GalleryFilter(page="edit"))) == 3  # the first answer is kept
+
+    offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=1))
+    scripted.enqueue("Half.", scripted_image("gray", (64, 64)))
+    _say(at, "Add a border")
+    assert any("stopped partway" in w.value for w in at.warning)
+    assert at.button(key="edit_retake").label == "Retry"
+    scripted.enqueue("Border.", scripted_image("black", (64, 64)))
+    at.button(key="edit_retake").click().run()
+    assert_clean(at)
+    assert scripted.requests[-1].prompt == "Add a border"
+    assert not at.warning and at.button(key="edit_retake").label == "Regenerate"
+
+
+def test_branching_keeps_every_version_and_the_selector_switches_between_them(
+        open_page, gallery):
+    at = _upload(open_page("edit"), _png())
+    for instruction in ("Make it black and white", "Add a gold border", "Rotate it"):
+        _say(at, instruction)
+    at.button(key="edit_branch_0").click().run()
+    assert_clean(at)
+    _say(at, "Invert the colours")
+    saved = {c.title: c for c in gallery.list_conversations(page="edit")}
+    assert len(saved) == 2
+    branch = next(c for t, c in saved.items() if "(branch at turn 1)" in t)
+    original = next(c for t, c in saved.items() if "(branch at turn" not in t)
+    assert original.turns == 3 and branch.turns == 2  # the original lost nothing
+    record = gallery.conversation_record(branch.id) or {}
+    assert record["settings"]["parent_id"] == original.id
+    assert record["settings"]["branch_turn"] == 1
+    picker = next(s for s in at.selectbox if s.label == "Branch")
+    assert picker.value == branch.id and set(picker.options) >= {
+        "Original · 3 turns", "Branch at turn 1 · 2 turns"}
+    picker.set_value(original.id).run()
+    assert_clean(at)
+    instructions = [m.markdown[0].value for m in at.chat_message if m.name == "user"][1:]
+    assert instructions == ["Make it black and white", "Add a gold border", "Rotate it"]
+
+
+def test_redo_brings_back_what_undo_took(open_page, gallery, scripted):
+    at = _upload(open_page("edit"), _png())
+    for colour in ("gray", "gold", "teal"):
+        scripted.enqueue("Done.", scripted_image(colour, (64, 64)))
+    _say(at, "Make it black and white")
+    _say(at, "Add a gold border")
+    at.button(key="edit_undo").click().run()
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 1
+    assert not at.button(key="edit_redo").disabled
+    at.button(key="edit_redo").click().run()
+    assert_clean(at)
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1 + 2
+    assert at.button(key="edit_redo").disabled
+    _say(at, "Rotate it")  # the redone turn is in what the model sees again
+    sent = [p.text for c in scripted.requests[-1].contents for p in c.parts if p.text]
+    assert "Add a gold border" in sent
+    assert gallery.list_conversations(page="edit")[0].turns == 3

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from studio.emulator import ScriptedResponder, scripted_image
+from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
+from studio.gemini.offline import offline_emulator
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
 INGREDIENTS = """### Ingredients
@@ -59,3 +60,40 @@ def test_a_follow_up_on_a_thinking_model_sends_the_signatures_back(open_page, ga
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
     assert gallery.count() > before
+
+
+def test_a_recipe_cut_off_partway_is_retried_from_the_same_prompt(
+        open_page, scripted: ScriptedResponder):
+    scripted.enqueue(INGREDIENTS, STEPS[0], scripted_image("red"), STEPS[1],
+                     scripted_image("blue"))
+    offline_emulator().faults.push(Fault(kind="stream_error", after_chunks=2))
+    at = open_page("recipe")
+    at.text_input(key="recipe_dish").input("pancakes")
+    at.button(key="recipe_generate").click().run()
+    assert_clean(at)
+    assert any("stopped partway" in w.value for w in at.warning)
+    asked = scripted.requests[-1].prompt
+    scripted.enqueue(INGREDIENTS, *[p for step in STEPS for p in (step, scripted_image("red"))])
+    at.button(key="recipe_retake").click().run()
+    assert_clean(at)
+    assert scripted.requests[-1].prompt == asked and "pancakes" in asked
+    assert not at.warning
+    shown = " ".join(m.value for m in at.markdown)
+    assert all(step in shown for step in STEPS)
+
+
+def test_each_follow_up_is_a_version_and_the_first_stays_readable(
+        open_page, scripted: ScriptedResponder):
+    scripted.enqueue(INGREDIENTS, STEPS[0], scripted_image("red"))
+    scripted.enqueue(INGREDIENTS, "Use oat milk instead.", scripted_image("green"))
+    at = open_page("recipe")
+    at.text_input(key="recipe_dish").input("pancakes")
+    at.button(key="recipe_generate").click().run()
+    at.chat_input(key="recipe_feedback").set_value("Make it vegan").run()
+    assert_clean(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Use oat milk instead." in shown and STEPS[0] not in shown
+    at.button_group(key="recipe_version").set_value(1).run()
+    assert_clean(at)
+    shown = " ".join(m.value for m in at.markdown)
+    assert STEPS[0] in shown and "Use oat milk instead." not in shown

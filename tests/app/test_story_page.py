@@ -105,3 +105,20 @@ def test_more_references_than_the_model_takes_are_refused_naming_the_limit(
     assert f"at most {info.max_reference_images} reference images" in errors
     assert info.label in errors
     assert scripted.requests == [], "nothing was sent"
+
+
+def test_regenerate_tells_the_same_story_again_from_the_same_prompt(
+        open_page, gallery: GalleryStore, scripted: ScriptedResponder):
+    scripted.enqueue(SCENES[0], scripted_image("red"))
+    at = _tell(open_page("story"), "a turtle finding the sea", scenes=1)
+    assert_clean(at)
+    asked = scripted.requests[-1]
+    scripted.enqueue("A second telling.", scripted_image("blue"))
+    at.button(key="story_retake").click().run()
+    assert_clean(at)
+    again = scripted.requests[-1]
+    assert again.prompt == asked.prompt and len(again.contents) == len(asked.contents)
+    shown = [m.value for m in at.markdown]
+    assert "A second telling." in shown and SCENES[0] not in shown
+    saved = gallery.list_conversations(page="story")
+    assert [c.turns for c in saved] == [1], "the new telling replaced the old, not added to it"

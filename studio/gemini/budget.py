@@ -1,0 +1,208 @@
+"""The request budget: how big the next request is, and which older turns to leave out.
+
+Every chat turn sends the whole history back, images included, so a long editing session
+outgrows the endpoint's inline-request limit and the model's input-token limit. Before a
+send, the chat measures what it is about to send and, when it would pass either limit,
+leaves out whole older turns (a user Content and the model Contents after it). Model parts
+are never altered, so thought signatures stay valid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from google.genai import types
+
+MB = 2**20
+DEFAULT_MAX_REQUEST_MB = 100.0  # Gemini's inline limit; older endpoints take 20
+# The generation config, system instruction and JSON framing around the contents.
+REQUEST_OVERHEAD_BYTES = 4096
+# Estimates are close, not exact: stay this far under the limit.
+SAFETY = 0.98
+
+
+def max_request_bytes(environ: Mapping[str, str] | None = None) -> int:
+    """The request size limit: env STUDIO_MAX_REQUEST_MB (MB of 2**20 bytes), default 100."""
+    raw = (environ if environ is not None else os.environ).get("STUDIO_MAX_REQUEST_MB", "")
+    try:
+        mb = float(raw) if raw.strip() else DEFAULT_MAX_REQUEST_MB
+    except ValueError:
+        mb = DEFAULT_MAX_REQUEST_MB
+    return int((mb if mb > 0 else DEFAULT_MAX_REQUEST_MB) * MB)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a piece of a request adds: encoded bytes and estimated input tokens."""
+
+    bytes: int = 0
+    tokens: int = 0
+    chars: int = 0
+    images: int = 0
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(self.bytes + other.bytes, 0, self.chars + other.chars,
+                    self.images + other.images)
+
+    def with_tokens(self, image_tokens: int) -> Cost:
+        return Cost(self.bytes, (self.chars + 3) // 4 + image_tokens * self.images,
+                    self.chars, self.images)
+
+
+def _b64_len(n: int) -> int:
+    return 4 * ((n + 2) // 3)
+
+
+def part_cost(part: types.Part) -> Cost:
+    """A part as the SDK encodes it: JSON, its inline data base64 (measured, not encoded)."""
+    blob = part.inline_data
+    rest = part.model_copy(update={"inline_data": None}) if blob is not None else part
+    encoded = json.dumps(rest.model_dump(mode="json", exclude_none=True, by_alias=True),
+                         separators=(",", ":"))
+    size = len(encoded.encode())
+    images = 0
+    if blob is not None:
+        images = 1
+        size += _b64_len(len(blob.data or b"")) + len(blob.mime_type or "") + 40
+    return Cost(size + 2, 0, len(part.text or ""), images)
+
+
+def content_cost(content: types.Content) -> Cost:
+    total = Cost(len(content.role or "") + 24)
+    for part in content.parts or []:
+        total += part_cost(part)
+    return total
+
+
+class ContentCosts:
+    """Costs remembered by Content identity (each Content is held, so its id stays its
+    own): a chat's Contents never change, and its history only grows or is cut back."""
+
+    def __init__(self) -> None:
+        self._costs: dict[int, tuple[types.Content, Cost]] = {}
+
+    def __call__(self, content: types.Content) -> Cost:
+        found = self._costs.get(id(content))
+        if found is None or found[0] is not content:
+            found = self._costs[id(content)] = (content, content_cost(content))
+        return found[1]
+
+    def keep_only(self, history: Sequence[types.Content]) -> ContentCosts:
+        """Forget Contents no longer in `history` (undone or replaced); returns self."""
+        live = {id(c) for c in history}
+        for key in [k for k in self._costs if k not in live]:
+            del self._costs[key]
+        return self
+
+
+def message_cost(message: Sequence[types.Part | str] | str) -> Cost:
+    """The new user message, as the SDK will wrap it in a user Content."""
+    items = [message] if isinstance(message, str) else list(message)
+    parts = [types.Part(text=p) if isinstance(p, str) else p for p in items]
+    return content_cost(types.Content(role="user", parts=parts))
+
+
+def split_turns(history: Sequence[types.Content]) -> list[tuple[int, int]]:
+    """(start, end) offsets of each turn: a user Content up to the next user Content."""
+    starts = [i for i, c in enumerate(history) if c.role == "user"]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = [*starts[1:], len(history)]
+    return [(s, e) for s, e in zip(starts, ends, strict=True) if e > s]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_tokens: int
+
+
+@dataclass
+class Plan:
+    """What the next request sends: the history to send, and the turns left out."""
+
+    history: list[types.Content]
+    cost: Cost
+    full_cost: Cost
+    limits: Limits
+    left_out: list[int] = field(default_factory=list)  # 0-based turns of the history
+
+    @property
+    def fits(self) -> bool:
+        return (self.cost.bytes <= self.limits.max_bytes
+                and self.cost.tokens <= self.limits.max_tokens)
+
+    @property
+    def fullness(self) -> float:
+        """How full the next request would be without leaving anything out (1.0 = at a limit)."""
+        return max(self.full_cost.bytes / self.limits.max_bytes,
+                   self.full_cost.tokens / max(1, self.limits.max_tokens))
+
+
+def plan_request(history: Sequence[types.Content], message: Cost, limits: Limits,
+                 image_tokens: int, *,
+                 cost_of: Callable[[types.Content], Cost] = content_cost) -> Plan:
+    """The history to send with `message`: all of it when it fits; otherwise the first turn
+    (it carries the source image) when it fits, then as many of the latest turns as fit.
+    `cost_of` may remember costs: a chat's history Contents never change."""
+    spans = split_turns(history)
+    costs = [sum((cost_of(c) for c in history[s:e]), Cost()) for s, e in spans]
+    base = message + Cost(REQUEST_OVERHEAD_BYTES)
+    full = sum(costs, base).with_tokens(image_tokens)
+    budget = Limits(int(limits.max_bytes * SAFETY), int(limits.max_tokens * SAFETY))
+
+    def within(cost: Cost) -> bool:
+        c = cost.with_tokens(image_tokens)
+        return c.bytes <= budget.max_bytes and c.tokens <= budget.max_tokens
+
+    if within(full):
+        return Plan(list(history), full, full, limits)
+    kept: set[int] = set()
+    total = base
+    if costs and within(total + costs[0]):
+        kept.add(0)
+        total += costs[0]
+    for index in range(len(spans) - 1, 0, -1):
+        if not within(total + costs[index]):
+            break  # keep the latest turns contiguous: a gap in the middle would confuse
+        kept.add(index)
+        total += costs[index]
+    sent = [c for i, (s, e) in enumerate(spans) if i in kept for c in history[s:e]]
+    left_out = [i for i in range(len(spans)) if i not in kept]
+    return Plan(sent, total.with_tokens(image_tokens), full, limits, left_out)
+
+
+def page_turn_numbers(history: Sequence[types.Content], left_out: Sequence[int],
+                      history_lens: Sequence[int]) -> list[int]:
+    """The page's turn numbers (1-based) of history turns `left_out`: a page turn is known
+    by the history length it left behind (a failed turn leaves none of its own)."""
+    spans = split_turns(history)
+    numbers: dict[int, int] = {}
+    for number, length in enumerate(history_lens, start=1):
+        numbers.setdefault(length, number)
+    return sorted({numbers.get(spans[i][1], i + 1) for i in left_out})
+
+
+def ranges(numbers: Sequence[int]) -> str:
+    """[2, 3, 4, 6] -> "2–4 and 6"."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    words = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def left_out_note(turns: Sequence[int], plan: Plan) -> str:
+    """What the page says about turns (1-based) that a request did not carry."""
+    word, verb = ("Turn", "was") if len(turns) == 1 else ("Turns", "were")
+    if plan.full_cost.bytes > plan.limits.max_bytes * SAFETY:
+        limit = f"{plan.limits.max_bytes / MB:g} MB"
+    else:
+        limit = f"the model's limit of {plan.limits.max_tokens:,} input tokens"
+    return f"{word} {ranges(turns)} {verb} left out of this request to stay under {limit}."
