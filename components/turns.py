@@ -17,6 +17,7 @@ from components.render import (
     show_message,
     show_thoughts,
 )
+from studio.gallery.errors import StorageError
 from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
@@ -64,6 +65,10 @@ def run_turn(
         except TooManyReferences as exc:  # refused before anything was sent
             status.update(label="Not sent", state="error")
             state.notify("error", str(exc))
+            return None
+        except StorageError as exc:  # a full disk or a folder gone read-only mid-answer
+            status.update(label="Not saved", state="error")
+            state.notify("error", exc.message)
             return None
         if result.error is not None:
             status.update(label="Stopped: " + result.error.kind.replace("_", " "), state="error")
@@ -134,7 +139,10 @@ def render_chat_turn(turn: Turn) -> None:
         for item_id in turn.attachments:
             item = store.get(item_id)
             if item is not None:
-                st.image(store.ensure_thumbnail(item).read_bytes(), width=120)
+                try:
+                    st.image(store.item_thumbnail(item), width=120)
+                except FileNotFoundError:  # MissingImage: the rest of the turn still shows
+                    st.caption("(attached image missing)")
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
         show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)

@@ -46,7 +46,8 @@ def _start_section() -> None:
     with describe_tab:
         st.caption("Examples: " + " · ".join(EDIT_START_EXAMPLES))
         prompt = st.text_input("Describe the first image", key="edit_start_prompt")
-        if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:") \
+        if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:",
+                     disabled=bool(state.read_only_reason()), help=state.read_only_reason()) \
                 and required(prompt, "Describe the image to create first."):
             run_turn(state.new_chat(PAGE), prompt.strip(), state.settings(), label="Drawing the image",
                      inputs={"edit_start_prompt": prompt.strip()})
@@ -125,7 +126,8 @@ else:
             retake(thread, again, label="Editing again")
         st.rerun()
     message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
-                            accept_file="multiple", file_type=ACCEPTED_TYPES)
+                            accept_file="multiple", file_type=ACCEPTED_TYPES,
+                            disabled=bool(state.read_only_reason()))
     if message and (message.text or "").strip():
         attachments = prepare_uploads(message.files or [], page=PAGE)
         with st.chat_message("user"):

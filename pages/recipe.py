@@ -52,7 +52,8 @@ with st.container(border=True):
     diets = right.multiselect("Dietary needs", DIETS, key="recipe_diets",
                               accept_new_options=True)
     generate = st.button("Write the recipe", key="recipe_generate", type="primary",
-                         icon=":material/play_arrow:")
+                         icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
+                         help=state.read_only_reason())
 
 if generate and required(dish, "Name a dish first."):
     settings = state.settings()
@@ -94,7 +95,7 @@ if thread is not None and thread.turns:
             st.rerun()
     request_meter(thread)
     follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
-                              key="recipe_feedback")
+                              key="recipe_feedback", disabled=bool(state.read_only_reason()))
     if follow_up:
         run_turn(thread, follow_up, state.settings(), label="Reworking the recipe")
         state.clear_widget("recipe_version")

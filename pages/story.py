@@ -39,7 +39,8 @@ with st.container(border=True):
     with right:
         refs = image_uploader("Character references (optional)", key="story_refs", multiple=True)
     generate = st.button("Tell the story", key="story_generate", type="primary",
-                         icon=":material/play_arrow:")
+                         icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
+                         help=state.read_only_reason())
 
 settings = state.settings()
 if generate and required(premise, "Say what the story is about first."):
@@ -75,7 +76,8 @@ if thread is not None and thread.turns:
         again = take_back_last(thread)
     request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
-                             "watercolour”…", key="story_feedback")
+                             "watercolour”…", key="story_feedback",
+                             disabled=bool(state.read_only_reason()))
     if feedback:
         run_turn(thread, feedback, state.settings(), label="Retelling the story")
         state.clear_widget("story_version")

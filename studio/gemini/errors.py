@@ -83,6 +83,9 @@ def _classify(exc: BaseException, *, model: str, timeout_s: float | None) -> Stu
             f"{model} sent an answer the app could not read. Nothing was lost; try again.",
             retryable=True,
         )
+    if isinstance(exc, OSError) and isinstance(getattr(exc, "message", None), str):
+        # the gallery's StorageError (disk full, read-only folder): its sentence says it all
+        return StudioError("storage", str(exc.message))
     return StudioError("bug", f"Unexpected error ({type(exc).__name__}). Nothing was lost; "
                        "try again, and report it if it keeps happening.")
 

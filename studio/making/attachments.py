@@ -27,7 +27,10 @@ def attachment_from_item(store: GalleryStore, item_id: str) -> Attachment | None
     item = store.get(item_id)
     if item is None:
         return None
-    return Attachment(store.image_bytes(item_id), item.mime, item.id)
+    try:
+        return Attachment(store.image_bytes(item_id), item.mime, item.id)
+    except FileNotFoundError:  # MissingImage: the conversation goes on without its start
+        return None
 
 
 def keep_upload(store: GalleryStore, data: bytes, mime: str, *, page: str, name: str,

@@ -64,7 +64,9 @@ def test_a_full_disk_at_start_names_it_instead_of_a_traceback(
     assert any("full" in e.value for e in at.error), [e.value for e in at.error]
 
 
-@pytest.mark.parametrize("page, button", [("text", "text_generate"), ("lab", "lab_run")])
+@pytest.mark.parametrize("page, button", [("text", "text_generate"), ("lab", "lab_run"),
+                                          ("story", "story_generate"),
+                                          ("recipe", "recipe_generate")])
 def test_a_read_only_folder_disables_generating_with_the_reason(
     open_page, _isolated_environment: Path, page: str, button: str,
 ):
@@ -74,3 +76,29 @@ def test_a_read_only_folder_disables_generating_with_the_reason(
         assert_clean(at)
         run = at.button(key=button)
         assert run.disabled and "read-only" in (run.proto.help or "")
+
+
+def test_a_disk_that_fills_while_a_story_streams_says_so_and_the_page_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+    with small_disk(tmp_path / "disk", size_kb=8192) as disk:
+        monkeypatch.setenv("STUDIO_DATA_DIR", str(disk / "data"))
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.switch_page("pages/story.py").run()
+        assert_clean(at)
+        filler = fill_disk(disk)  # the disk fills after the app has opened its gallery
+        at.text_area(key="story_prompt").input("a turtle on a full disk")
+        at.number_input(key="story_scenes").set_value(2)
+        at.button(key="story_generate").click().run()
+        assert_clean(at)
+        assert any("full" in e.value for e in at.error), [e.value for e in at.error]
+        filler.unlink()  # space again: generating works again
+        at.text_area(key="story_prompt").input("a turtle with room to spare")
+        at.button(key="story_generate").click().run()
+        assert_clean(at)
+        assert not at.error, [e.value for e in at.error]
+        assert len(at.image) >= 2
