@@ -32,7 +32,7 @@ from tests.servers import (
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = {"width": 1400, "height": 1400}  # the whole sidebar, its selects open in view
 MAIN = '[data-testid="stMainBlockContainer"]'  # stMain is another id on chat pages
 IMAGE = '[data-testid="stImage"]'
 PREMISE = "a brave hedgehog who learns to sail"
