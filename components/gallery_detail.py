@@ -8,6 +8,7 @@ from components import state
 from components.get_code import get_code_panel
 from components.grid import thumbnail_or_note
 from components.render import safe_markdown, show_image
+from studio.exchange.bidi import visible_bidi
 from studio.exchange.filenames import slugify
 from studio.gallery.errors import MissingImage
 from studio.gallery.records import GalleryItem
@@ -83,7 +84,7 @@ def render_detail(item_id: str) -> None:
                 show_image(image, item.mime)
         with right:
             st.markdown("**Prompt**")
-            st.text(item.prompt or "—")
+            st.text(visible_bidi(item.prompt) or "—")
             if item.text:
                 st.markdown("**Text**")
                 st.markdown(safe_markdown(item.text))

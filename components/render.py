@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
+from studio.exchange.bidi import visible_bidi
 from studio.gemini.results import ImagePart, Part, Result, TextPart, ThoughtPart
 from studio.making.display import DisplayCopies, DisplayCopy
 from studio.making.turns import AnswerFacts, ImageRef, TurnPart
@@ -23,8 +24,9 @@ def plural(count: int, noun: str) -> str:
 
 def safe_markdown(text: str) -> str:
     """Model and user text as text: no remote images, no script links. Streamlit already
-    escapes raw HTML when unsafe_allow_html is off, which it always is here."""
-    text = _MD_IMAGE.sub(r"!\\[", text)
+    escapes raw HTML when unsafe_allow_html is off, which it always is here. Bidirectional
+    controls are shown as markers, so they cannot reorder the text."""
+    text = _MD_IMAGE.sub(r"!\\[", visible_bidi(text))
     return _MD_LINK.sub("]", text)
 
 

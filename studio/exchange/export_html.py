@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from studio.exchange.bidi import visible_bidi
 from studio.gallery.records import GalleryItem
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -54,7 +55,7 @@ class StoryPage:
 
 
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(visible_bidi("" if value is None else str(value)), quote=True)
 
 
 def render_text(text: str | None) -> str:

@@ -103,3 +103,25 @@ def test_hostile_prompts_show_as_text_and_never_as_html(open_page, gallery: Gall
     assert "![pixel](" not in shown, "no remote image is loaded from model or user text"
     assert "](javascript:" not in shown, "no script link"
     assert gallery.query()[0].prompt.count("<script>") == 1, "kept verbatim as data"
+
+
+def test_bidirectional_controls_cannot_reorder_the_page_or_the_export(
+        open_page, gallery: GalleryStore, tmp_path: Path, scripted) -> None:
+    from studio.emulator import scripted_image
+
+    trojan = "Pay \u202eSU 001$\u202c now"
+    scripted.enqueue(f"The model says: {trojan}", scripted_image("red"))
+    at = open_page("story")
+    at.text_area(key="story_prompt").input(f"a fox {trojan}")
+    at.number_input(key="story_scenes").set_value(1)
+    at.button(key="story_generate").click().run()
+    assert_clean(at)
+    shown = " ".join(m.value for m in [*at.markdown, *at.subheader])
+    assert "\u202e" not in shown and "⟦RLO⟧SU 001$⟦PDF⟧" in shown
+    out = tmp_path / "export.zip"
+    export_zip(gallery, None, out)
+    with zipfile.ZipFile(out) as zf:
+        pages = [zf.read(n).decode() for n in zf.namelist() if n.endswith(".html")]
+    assert pages and not any("\u202e" in p for p in pages)
+    assert any("⟦RLO⟧" in p for p in pages)
+    assert "\u202e" in gallery.query()[0].prompt, "the data itself is kept as written"
