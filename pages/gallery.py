@@ -10,6 +10,7 @@ from components import state
 from components.conversations import show_notices
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
+from components.gallery_import import import_panel
 from components.grid import image_grid, metadata_table
 from studio.gallery.records import GalleryFilter
 
@@ -74,3 +75,5 @@ else:
 
 st.divider()
 export_panel(flt, total)
+st.divider()
+import_panel()

@@ -141,3 +141,26 @@ def test_the_detail_gives_the_code_that_repeats_an_edit(open_page, gallery):
     code = next(c for c in at.code if "generate_content" in c.value).value
     assert "'Make it sepia'" in code and "seed=4" in code and "input-1.png" in code
     assert at.get("download_button"), "the source image downloads beside the code"
+
+
+def test_a_zip_imported_on_the_page_adds_its_items_and_a_bad_one_changes_nothing(
+        open_page, gallery, tmp_path):
+    from studio.exchange.export_zip import export_zip
+    from studio.gallery.store import GalleryStore as Store
+
+    with Store(tmp_path / "colleague") as theirs:
+        _fill(theirs, 3, prompt="their fox")
+        export_zip(theirs, None, tmp_path / "theirs.zip")
+    at = open_page("gallery")
+    at.file_uploader(key="gallery_import_zip").set_value(
+        ("broken.zip", b"PK\x03\x04 not really a zip", "application/zip")).run()
+    at.button(key="gallery_import_run").click().run()
+    assert_clean(at)
+    assert any("gallery is unchanged" in e.value for e in at.error)
+    assert gallery.count() == 0
+    at.file_uploader(key="gallery_import_zip").set_value(
+        ("theirs.zip", (tmp_path / "theirs.zip").read_bytes(), "application/zip")).run()
+    at.button(key="gallery_import_run").click().run()
+    assert_clean(at)
+    assert gallery.count() == 3
+    assert any("Imported 3 images" in s.value for s in at.success)
