@@ -178,3 +178,16 @@ def continue_in_new_chat(page: str, thread: PageChat) -> None:
 
 def _continue(page: str, image_id: str, title: str) -> None:
     state.new_chat(page, start_item_id=image_id, title=f"{title} (continued)".strip()).save()
+
+
+def version_picker(thread: PageChat, *, key: str) -> tuple[Turn, int]:
+    """Each later turn is a new version (a retelling, an adjusted recipe); earlier ones
+    stay readable. Returns the chosen turn and its number (1 = the first)."""
+    versions = len(thread.turns)
+    chosen = versions
+    if versions > 1:
+        chosen = st.segmented_control(
+            "Version", list(range(1, versions + 1)), default=versions, key=key,
+            format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
+        ) or versions
+    return thread.turns[chosen - 1], chosen

@@ -18,6 +18,7 @@ from components.turns import (
     retake,
     retake_button,
     run_turn,
+    version_picker,
 )
 from studio.gemini.results import TextPart
 from studio.making.branches import take_back_last
@@ -69,15 +70,8 @@ if thread is not None:
     honour_stop(thread)
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
-    versions = len(thread.turns)
     st.subheader(safe_markdown(thread.title) or "Your recipe", anchor=False)
-    chosen = versions
-    if versions > 1:  # each follow-up is a new version; the earlier ones stay readable
-        chosen = st.segmented_control(
-            "Version", list(range(1, versions + 1)), default=versions, key="recipe_version",
-            format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
-        ) or versions
-    turn = thread.turns[chosen - 1]
+    turn, chosen = version_picker(thread, key="recipe_version")
     if chosen > 1:
         st.info(f"Adjusted: {safe_markdown(turn.instruction)}", icon=":material/tune:")
     texts = turn.texts

@@ -15,6 +15,7 @@ from components.turns import (
     retake,
     retake_button,
     run_turn,
+    version_picker,
 )
 from components.uploader import image_uploader, prepare_uploads
 from studio.making.branches import take_back_last
@@ -59,15 +60,8 @@ if thread is not None:
 recent_conversations(PAGE)
 again = None
 if thread is not None and thread.turns:
-    versions = len(thread.turns)
     st.subheader(safe_markdown(thread.title) or "Your story", anchor=False)
-    chosen = versions
-    if versions > 1:
-        chosen = st.segmented_control(
-            "Version", list(range(1, versions + 1)), default=versions, key="story_version",
-            format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
-        ) or versions
-    turn = thread.turns[chosen - 1]
+    turn, chosen = version_picker(thread, key="story_version")
     if chosen > 1:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
     render_sections(turn)
