@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.apptest import app_env, check, open_page
-from bench.harness import noise_png
+from bench.harness import noise_png, rss_kb
 from studio.gallery.store import GalleryStore
 
 # Each one an edit the emulator recognises, so every answer is the photo edited, at its
@@ -30,14 +30,6 @@ INSTRUCTIONS = (
     "Invert the colours", "Make it brighter", "Add the caption 'Hello'", "Make it sepia",
     "Mirror it", "Add a soft blur", "Give it a blue tint",
 )
-
-
-def rss_kb() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def settled_rss_kb() -> int:

@@ -13,18 +13,10 @@ import json
 import sys
 import time
 
-from bench.harness import reset_peak_rss, vm_hwm_kb
+from bench.harness import reset_peak_rss, rss_kb, vm_hwm_kb
 from studio.exchange.export_zip import export_zip
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
-
-
-def _rss_kb() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +25,7 @@ def main(argv: list[str]) -> int:
     with GalleryStore(data_dir) as store:
         store.count()  # first query: connection and schema pages are loaded before the baseline
         reset = reset_peak_rss()
-        base_kb = _rss_kb() if reset else vm_hwm_kb()
+        base_kb = rss_kb() if reset else vm_hwm_kb()
         started = time.perf_counter()
         report = export_zip(store, GalleryFilter(since=since) if since else None, out)
         seconds = time.perf_counter() - started

@@ -175,13 +175,23 @@ def small_png(seed: int, size: int = 64) -> bytes:
     return noise_png(size, size, levels=16, seed=seed)
 
 
-def vm_hwm_kb() -> int:
-    """Peak resident memory of this process so far (Linux), in KiB."""
+def _status_kb(field: str) -> int:
+    """One KiB figure of this process from /proc/self/status (Linux); 0 elsewhere."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     return 0
+
+
+def vm_hwm_kb() -> int:
+    """Peak resident memory of this process so far (Linux), in KiB."""
+    return _status_kb("VmHWM")
+
+
+def rss_kb() -> int:
+    """Resident memory of this process now (Linux), in KiB."""
+    return _status_kb("VmRSS")
 
 
 def reset_peak_rss() -> bool:
