@@ -53,12 +53,15 @@ def _collect(
                 retried=attempts.retried if seen else True)
     result = builder.result
     result.latency_ms = (time.perf_counter() - started) * 1000
-    usage = result.usage
-    result.cost_usd = info.estimate_cost(
-        usage.prompt_tokens, usage.output_tokens + usage.thoughts_tokens,
-        len(result.images), settings.image_size,
-    )
+    result.cost_usd = price(result, info, settings.image_size)
     return result
+
+
+def price(result: Result, info: ModelInfo, image_size: str | None) -> float:
+    """The estimated USD of an answer: its images at their size, the rest as text."""
+    usage = result.usage
+    return info.estimate_cost(usage.prompt_tokens, usage.output_tokens + usage.thoughts_tokens,
+                              len(result.images), image_size)
 
 
 def send_in_chat(

@@ -14,14 +14,13 @@ from google import genai
 from google.genai import errors, types
 
 from studio.gallery.store import GalleryStore
+from studio.gemini.calls import price
 from studio.gemini.catalog import Catalog
 from studio.gemini.errors import classify
 from studio.gemini.requests import build_config
 from studio.gemini.results import result_from_response
 from studio.lab.experiment import Cell, Experiment, ExperimentError
-from studio.lab.runner import PAGE, CellResult, experiment_tag
-from studio.making.keeping import Origin, keep_answer
-from studio.making.turns import AnswerFacts
+from studio.lab.runner import CellResult, keep_cell
 
 BATCH_PRICE = 0.5  # of the interactive price
 INLINE_LIMIT = 20 * 1024 * 1024  # inline batch requests above this go through the Files API
@@ -95,23 +94,10 @@ def collect(store: GalleryStore, catalog: Catalog, experiment: Experiment,
                                   f"{getattr(error, 'message', '') or 'no reason given'}",
                                   error_kind="batch"))
             continue
-        settings = experiment.settings_for(cell)
-        info = catalog.get(cell.model)
         result = result_from_response(cell.model, answer.response)
-        usage = result.usage
-        result.cost_usd = BATCH_PRICE * info.estimate_cost(
-            usage.prompt_tokens, usage.output_tokens + usage.thoughts_tokens,
-            len(result.images), settings.image_size)
-        origin = Origin(page=PAGE, prompt=cell.prompt, engine=engine,
-                        conversation_id=experiment.id, turn=cell.row,
-                        extra={"experiment": {"id": experiment.id, "name": experiment.name,
-                                              "cell": cell.key, "values": dict(cell.values),
-                                              "batch": job.name}})
-        items = keep_answer(store, result, settings, origin)
-        for item in items:
-            store.set_tags(item.id, [experiment_tag(experiment)])
-        out.append(CellResult(cell.key, items[0].id if items else None, result.message,
-                              None, AnswerFacts.of(result, settings, engine)))
+        result.cost_usd = BATCH_PRICE * price(result, catalog.get(cell.model),
+                                              experiment.image_size)
+        out.append(keep_cell(store, experiment, cell, result, engine=engine, batch=job.name))
     return out
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from typing import Any
 
 from google import genai
 
@@ -19,6 +20,7 @@ from studio.gallery.store import GalleryStore
 from studio.gemini.calls import generate
 from studio.gemini.catalog import Catalog
 from studio.gemini.requests import build_config
+from studio.gemini.results import Result
 from studio.lab.experiment import Cell, Experiment
 from studio.making.keeping import Origin, keep_answer
 from studio.making.turns import AnswerFacts
@@ -56,6 +58,22 @@ def experiment_tag(experiment: Experiment) -> str:
     return f"experiment:{experiment.id}"
 
 
+def keep_cell(store: GalleryStore, experiment: Experiment, cell: Cell, result: Result, *,
+              engine: str, **context: Any) -> CellResult:
+    """Keep a cell's answer in the gallery, tagged with its experiment, and say how it went."""
+    settings = experiment.settings_for(cell)
+    origin = Origin(page=PAGE, prompt=cell.prompt, engine=engine,
+                    conversation_id=experiment.id, turn=cell.row,
+                    extra={"experiment": {"id": experiment.id, "name": experiment.name,
+                                          "cell": cell.key, "values": dict(cell.values),
+                                          **context}},
+                    tags=(experiment_tag(experiment),))
+    items = keep_answer(store, result, settings, origin)
+    return CellResult(cell.key, items[0].id if items else None, result.message,
+                      result.error.kind if result.error else None,
+                      AnswerFacts.of(result, settings, engine))
+
+
 def run_cells(
     client: genai.Client,
     store: GalleryStore,
@@ -82,16 +100,7 @@ def run_cells(
         info = catalog.get(cell.model)
         result = generate(client, settings, info, [cell.prompt], build_config(settings, info),
                           secrets=secrets)
-        origin = Origin(page=PAGE, prompt=cell.prompt, engine=engine,
-                        conversation_id=experiment.id, turn=cell.row,
-                        extra={"experiment": {"id": experiment.id, "name": experiment.name,
-                                              "cell": cell.key, "values": dict(cell.values)}})
-        items = keep_answer(store, result, settings, origin)
-        for item in items:
-            store.set_tags(item.id, [experiment_tag(experiment)])
-        return CellResult(cell.key, items[0].id if items else None, result.message,
-                          result.error.kind if result.error else None,
-                          AnswerFacts.of(result, settings, engine))
+        return keep_cell(store, experiment, cell, result, engine=engine)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="lab") as pool:
         pending: set[Future[CellResult]] = set()

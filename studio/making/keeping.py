@@ -22,6 +22,7 @@ class Origin:
     turn: int = 0
     parent_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # page-specific context to keep
+    tags: tuple[str, ...] = ()  # given to every image at once (e.g. its experiment)
 
 
 def text_around(result: Result, image_index: int) -> str:
@@ -60,6 +61,7 @@ def _new_item(result: Result, index: int, settings: GenerationSettings,
         turn=origin.turn,
         position=index,
         settings={**settings.to_record(), **origin.extra},
+        tags=list(origin.tags),
     )
 
 
