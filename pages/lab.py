@@ -99,8 +99,9 @@ with st.container(border=True):
 try:
     experiment = Experiment(name=name or "Untitled experiment", prompts=prompts,
                             variables=variables, models=models, aspect_ratios=ratios or ["1:1"],
-                            seeds=_seeds(seeds_text), image_size=state.settings().image_size,
-                            id=opened[0].id if opened else Experiment("", []).id)
+                            seeds=_seeds(seeds_text), image_size=state.settings().image_size)
+    if opened:  # the same experiment, edited: its id (and so its saved results) stay
+        experiment.id = opened[0].id
     calls, cost, seconds = experiment.estimate(catalog, concurrency=int(concurrency),
                                                batch=mode == "Batch")
     problem = None

@@ -25,7 +25,7 @@ def _settings(item: GalleryItem) -> GenerationSettings:
     return GenerationSettings.from_record(record)
 
 
-def _value(value: Any, indent: str) -> str:
+def _value(value: Any) -> str:
     if hasattr(value, "value") and not isinstance(value, str | int | float):  # an SDK enum
         return repr(value.value)
     return repr(value)
@@ -35,10 +35,10 @@ def _config_code(config: dict[str, Any], indent: str = "        ") -> str:
     lines = []
     for name, value in config.items():
         if name in _TYPES and isinstance(value, dict):
-            inner = ", ".join(f"{k}={_value(v, indent)}" for k, v in value.items())
+            inner = ", ".join(f"{k}={_value(v)}" for k, v in value.items())
             lines.append(f"{indent}{name}=types.{_TYPES[name]}({inner}),")
         else:
-            lines.append(f"{indent}{name}={_value(value, indent)},")
+            lines.append(f"{indent}{name}={_value(value)},")
     return "\n".join(lines)
 
 
