@@ -58,6 +58,7 @@ class StudioSession:
     gallery_detail: str | None = None
     export_path: str | None = None  # the last ZIP prepared, downloaded on click
     lab_experiment: str | None = None  # the Prompt Lab experiment open on the page
+    compare: list[str] = field(default_factory=list)  # gallery item ids to compare (2-4)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
 
 
@@ -268,6 +269,16 @@ def detail_item() -> str | None:
 
 def open_detail(item_id: str | None) -> None:
     _session().gallery_detail = item_id
+
+
+def compare_ids() -> list[str]:
+    """The gallery items chosen for Compare, in the order they were chosen."""
+    return list(_session().compare)
+
+
+def set_compare_ids(item_ids: list[str]) -> None:
+    """Choose up to four items to compare (from the gallery, the Lab or a page)."""
+    _session().compare = list(dict.fromkeys(item_ids))[:4]
 
 
 def export_path() -> str | None:

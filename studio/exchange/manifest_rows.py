@@ -16,6 +16,7 @@ from studio.exchange.zip_checks import (
 )
 from studio.gallery.conversations import blob_refs, iter_inline
 from studio.gallery.records import (
+    ADDED_FIELDS,
     ID_RE,
     ITEM_FIELDS,
     MIME_EXT,
@@ -54,6 +55,8 @@ def item_from_manifest(row: Any, n: int, names: dict[str, zipfile.ZipInfo]) -> t
     data: dict[str, Any] = {}
     for name, (kinds, nullable) in _FIELD_KINDS.items():
         value = row.get(name)
+        if name in ADDED_FIELDS and name not in row:  # an export made before the field
+            value = {} if dict in kinds else None
         if value is None and nullable:
             data[name] = None
             continue

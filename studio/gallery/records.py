@@ -17,7 +17,7 @@ from studio.gallery.filters import GalleryFilter
 from studio.gallery.scrub import sanitize_settings
 
 __all__ = [
-    "ID_RE", "ITEM_FIELDS", "MIME_EXT", "SHA_RE", "GalleryFilter", "GalleryItem", "NewItem",
+    "ADDED_FIELDS", "ID_RE", "ITEM_FIELDS", "MIME_EXT", "SHA_RE", "GalleryFilter", "GalleryItem", "NewItem",
     "blob_relpath", "clean_tags", "now_iso", "sanitize_settings", "thumb_relpath", "to_iso",
 ]
 
@@ -59,6 +59,9 @@ class NewItem:
     position: int = 0
     tags: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)  # extra generation settings
+    # What Google Search grounding returned with the answer (queries, sources, entry point).
+    grounding: dict[str, Any] = field(default_factory=dict)
+    made_by: str | None = None  # the signed-in user who made it, when sign-in is on
 
 
 @dataclass(kw_only=True)
@@ -125,9 +128,15 @@ def _published_order() -> tuple[str, ...]:
     # The order of manifest.csv's columns, manifest.json's keys and the SELECT list, as
     # the first release wrote them (users' scripts read the CSV): identity first, then what
     # the page knew and the store measured, the JSON and trash columns last.
+    # Fields added later go after those, so an older script's column positions still hold.
     first, last = ("id", "created_at"), ("tags", "settings", "deleted_at")
-    middle = [f.name for f in fields(GalleryItem) if f.name not in first + last]
-    return (*first, *middle, *last)
+    middle = [f.name for f in fields(GalleryItem)
+              if f.name not in first + last + ADDED_FIELDS]
+    return (*first, *middle, *last, *ADDED_FIELDS)
+
+
+# Fields added after the first release, in the order they came; an older export lacks them.
+ADDED_FIELDS: tuple[str, ...] = ("grounding", "made_by")
 
 
 ITEM_FIELDS: tuple[str, ...] = _published_order()

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-TABLES = ("items", "blobs", "conversations", "conversation_blobs")
+TABLES = ("items", "blobs", "conversations", "conversation_blobs", "collections", "collection_items")
 SIDECARS = ("", "-wal", "-shm")
 CLI_TIMEOUT_S = 600
 

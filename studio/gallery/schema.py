@@ -12,7 +12,7 @@ from studio.gallery.records import ITEM_FIELDS, GalleryItem
 ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
 SELECT_ITEMS = f"SELECT {ITEM_COLUMNS} FROM items"
 INSERT_ITEM = f"INSERT INTO items ({ITEM_COLUMNS}) VALUES ({', '.join('?' * len(ITEM_FIELDS))})"
-_JSON_FIELDS = {"tags", "settings"}
+_JSON_FIELDS = {"tags", "settings", "grounding"}
 
 
 def column_value(name: str, value: Any) -> Any:
@@ -34,6 +34,7 @@ def item_from_row(row: Any) -> GalleryItem:
     data = dict(zip(ITEM_FIELDS, row, strict=True))
     data["tags"] = json.loads(data["tags"] or "[]")
     data["settings"] = json.loads(data["settings"] or "{}")
+    data["grounding"] = json.loads(data["grounding"] or "{}")
     data["favourite"] = bool(data["favourite"])
     return GalleryItem(**data)
 
@@ -98,5 +99,21 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO items_fts (rowid, prompt, text) VALUES (new.rowid, new.prompt, new.text);
     END;
     INSERT INTO items_fts (items_fts) VALUES ('rebuild');
+    """,
+    # v3: grounding data kept with each answer, who made an item (when sign-in is on), and
+    # collections: named sets of items for an audience, in the order they are shown.
+    """
+    ALTER TABLE items ADD COLUMN grounding TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE items ADD COLUMN made_by TEXT;
+    CREATE INDEX items_made_by ON items(made_by, created_at);
+    CREATE TABLE collections (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, audience TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE TABLE collection_items (
+        collection_id TEXT NOT NULL, item_id TEXT NOT NULL, position INTEGER NOT NULL,
+        added_at TEXT NOT NULL, PRIMARY KEY (collection_id, item_id)
+    );
+    CREATE INDEX collection_items_item ON collection_items(item_id);
     """,
 )

@@ -91,8 +91,7 @@ def test_overwritten_pages_are_kept_aside_and_the_readable_rows_recovered(tmp_pa
     fill(data, 300)
     size = (data / "studio.db").stat().st_size
     overwrite(data / "studio.db", size // 2, 8192)  # two pages in the middle
-    with pytest.raises(sqlite3.DatabaseError), sqlite3.connect(data / "studio.db") as conn:
-        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert not _passes_quick_check(data / "studio.db")  # SQLite says so, or fails to read
     store, health = open_store(data)
     assert store is not None and health.status == RECOVERED, health
     assert health.recovered_items > 0
@@ -141,3 +140,11 @@ def test_a_full_disk_while_saving_raises_storage_full_and_keeps_nothing_partial(
         store.add_image(out.getvalue(), "image/png", NewItem(page="story"))  # room again: works
         assert store.count() == 2
         store.close()
+
+
+def _passes_quick_check(db: Path) -> bool:
+    try:
+        with sqlite3.connect(db) as conn:
+            return bool(conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+    except sqlite3.DatabaseError:
+        return False

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from studio.gallery import search as gallery_query
-from studio.gallery.records import ITEM_FIELDS, GalleryFilter, GalleryItem
+from studio.gallery.records import ADDED_FIELDS, ITEM_FIELDS, GalleryFilter, GalleryItem
 from studio.gallery.schema import MIGRATIONS, item_to_row
 from studio.gallery.search import fts_phrase, use_text_index, where_clause
 from studio.gallery.sqlite_pool import SQLitePool
@@ -240,9 +240,11 @@ def _old_gallery(data_dir: Path, items: list[GalleryItem]) -> None:
     """A gallery as the previous release left it: schema v1, no text index."""
     data_dir.mkdir(parents=True)
     pool = SQLitePool(data_dir / "studio.db", MIGRATIONS[:1])
-    columns, marks = ", ".join(ITEM_FIELDS), ", ".join("?" * len(ITEM_FIELDS))
+    v1 = [name for name in ITEM_FIELDS if name not in ADDED_FIELDS]  # v1 had no later fields
+    columns, marks = ", ".join(v1), ", ".join("?" * len(v1))
+    rows = [row[:len(v1)] for row in map(item_to_row, items)]  # the added fields come last
     with pool.write() as conn:
-        conn.executemany(f"INSERT INTO items ({columns}) VALUES ({marks})", map(item_to_row, items))
+        conn.executemany(f"INSERT INTO items ({columns}) VALUES ({marks})", rows)
         with pytest.raises(sqlite3.OperationalError, match="no such table"):
             conn.execute("SELECT 1 FROM items_fts")  # really a gallery from before the index
     pool.close()
@@ -273,6 +275,10 @@ def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
     for name in ("items_fts_insert", "items_fts_update", "items_fts_delete"):
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute("DROP TABLE items_fts")
+    for statement in ("DROP INDEX items_made_by", "ALTER TABLE items DROP COLUMN made_by",
+                      "ALTER TABLE items DROP COLUMN grounding", "DROP TABLE collections",
+                      "DROP TABLE collection_items"):
+        conn.execute(statement)  # and what v3 added: the file is as v1 left it
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     with GalleryStore(tmp_path) as store:

@@ -91,7 +91,7 @@ def test_the_ratio_over_the_whole_zip_is_limited_too(tmp_path: Path, target: Gal
 
 def test_a_manifest_of_100000_items_from_a_small_zip_is_refused(tmp_path: Path, target: GalleryStore) -> None:
     bomb = export_of(tmp_path, [png(1)], items=100_000)
-    assert bomb.stat().st_size < 3 << 20
+    assert bomb.stat().st_size < 4 << 20
     # Full rows make this manifest 67 MB, so the per-file limit refuses it before it is read;
     # with that limit raised, the item count does.
     peak = refused(target, bomb, "over the 67,108,864-byte limit per file")

@@ -252,3 +252,19 @@ def test_nullable_fields_take_null_and_numbers_become_floats(
     assert (item.engine, item.seed, item.parent_id) == (None, None, None)
     assert (item.temperature, item.cost_usd) == (1.0, 0.0)
     assert isinstance(item.temperature, float) and isinstance(item.cost_usd, float)
+
+
+def test_an_export_from_before_grounding_and_sign_in_still_imports(
+    source, tmp_path: Path, target: GalleryStore,
+) -> None:
+    _, zip_path = source
+    with zipfile.ZipFile(zip_path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    for row in manifest["items"]:
+        del row["grounding"], row["made_by"]
+    older = rewrite(zip_path, tmp_path / "older.zip", {"manifest.json": json.dumps(manifest).encode()})
+    assert import_zip(target, older).items_added == 7
+    item = target.get(manifest["items"][0]["id"])
+    assert (item.grounding, item.made_by) == ({}, None)
+    with pytest.raises(ZipRejected, match="field 'grounding'"):
+        import_zip(target, _with_first_item(zip_path, tmp_path / "bad.zip", grounding="web"))
