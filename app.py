@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.auth import account_box, require_sign_in
 from components.sidebar import render_sidebar
 from components.storage_banner import storage_banner
 
@@ -13,6 +14,8 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+
+require_sign_in()  # with [auth] in secrets.toml, nothing else runs before sign-in
 
 PAGES = {
     "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
@@ -32,4 +35,5 @@ PAGES = {
 page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
 render_sidebar()
+account_box()
 page.run()

@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 from google import genai
 
+from components.auth import signed_in_user
 from studio.gallery.errors import StorageError
 from studio.gallery.opening import READ_ONLY, UNUSABLE, StoreHealth, open_store
 from studio.gallery.store import GalleryStore, default_data_dir
@@ -231,7 +232,7 @@ def store() -> GalleryStore:
     opened, health = _opened(str(default_data_dir()))
     if opened is None:
         raise StorageError(health.message)
-    return opened
+    return opened.signed_as(signed_in_user())  # what this session adds records who made it
 
 
 def settings() -> GenerationSettings:

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from components import state
+from components.auth import signed_in_user
 from components.conversations import show_notices
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
@@ -36,6 +37,9 @@ with st.container(border=True):
     dates = st.date_input("Made between", value=(), key="gallery_dates", width=260)
     trash = st.toggle("Show recently deleted", key="gallery_trash",
                       help="Deleted images can be restored for 7 days.")
+    me = signed_in_user()
+    mine = me is not None and st.toggle("Made by me", key="gallery_mine",
+                                        help=f"Only what {me} made.")
 
 flt = GalleryFilter(
     page=None if page == "all" else page,
@@ -45,6 +49,7 @@ flt = GalleryFilter(
     since=dates[0] if len(dates) >= 1 else None,
     until=dates[1] if len(dates) == 2 else None,
     only_deleted=trash,
+    made_by=me if mine else None,
 )
 total = store.count(flt)
 selected = state.selection()
@@ -55,7 +60,7 @@ if detail_id:
 
 if total == 0:
     st.info("Nothing here yet. Make something on the Story, Editing, Recipe or Text pages."
-            if not (text or favourites or page != "all" or trash) else
+            if not (text or favourites or page != "all" or trash or mine) else
             "No images match these filters.", icon=":material/image_search:")
 else:
     pages = max(1, math.ceil(total / PER_PAGE))

@@ -19,5 +19,6 @@ class GalleryFilter:
     tags: list[str] | None = None  # items carrying every one of these tags
     ids: list[str] | None = None
     conversation_id: str | None = None
+    made_by: str | None = None  # items made by this signed-in user ("mine")
     include_deleted: bool = False
     only_deleted: bool = False  # the trash view

@@ -101,6 +101,9 @@ def where_clause(f: GalleryFilter | None, *, text_index: bool = False) -> tuple[
     if f.conversation_id is not None:
         terms.append("conversation_id = ?")
         args.append(f.conversation_id)
+    if f.made_by is not None:
+        terms.append("made_by = ?")
+        args.append(f.made_by)
     if f.text:
         text_sql, text_args = text_terms(f.text, text_index)
         terms += text_sql

@@ -16,6 +16,8 @@ removes only files nothing points at, an import that lands in one transaction.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -71,6 +73,16 @@ class GalleryStore:
         self.items: ItemRecords = SQLiteItems(self._sql)
         self.blobs: BlobStore = LocalBlobs(self.data_dir, self._sql)
         self.conversations: ConversationStore = SQLiteConversations(self._sql)
+        self.made_by: str | None = None  # stamped on what this view adds (see signed_as)
+
+    def signed_as(self, who: str | None) -> GalleryStore:
+        """This store as seen by a signed-in user: the same database and files, and every
+        image added through it records `who` made it (unless the item already says)."""
+        if who == self.made_by:
+            return self
+        view = copy.copy(self)  # shares the pool and the three stores: no second connection
+        view.made_by = who
+        return view
 
     def close(self) -> None:
         self._sql.close()
@@ -148,6 +160,8 @@ class GalleryStore:
             data = add_text_chunks(data, self._png_texts(meta))
         sha = self.blobs.stage(data, mime)  # the slow writes happen before the write lock
         self.blobs.ensure_thumbnail(sha, mime, data)
+        if self.made_by and meta.made_by is None:
+            meta = dataclasses.replace(meta, made_by=self.made_by)
         item = GalleryItem.from_new(meta, sha256=sha, mime=mime, width=width, height=height)
         with self._transaction():
             self.blobs.put(data, mime, sha)
