@@ -44,9 +44,19 @@ def signed_in_user() -> str | None:
 
 
 def require_sign_in() -> None:
-    """Stop the run at a sign-in screen unless sign-in is off or done."""
+    """Stop the run at a sign-in screen unless sign-in is off or done.
+
+    The screen is the only page st.navigation is given, so every address of the app
+    (/gallery, /edit...) shows it: Streamlit would otherwise fall back to running the
+    files in pages/ on their own."""
     if not sign_in_required() or st.user.get("is_logged_in"):
         return
+    st.navigation([st.Page(_sign_in_screen, title="Sign in", icon=":material/login:",
+                           url_path="sign-in", default=True)], position="hidden").run()
+    st.stop()
+
+
+def _sign_in_screen() -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title("Image Studio")
@@ -60,7 +70,6 @@ def require_sign_in() -> None:
             st.button(label, key=f"sign_in_{name or 'default'}", type="primary",
                       icon=":material/login:", on_click=st.login,
                       args=() if name is None else (name,))
-    st.stop()
 
 
 def account_box() -> None:

@@ -173,11 +173,14 @@ def wait_healthy(server: ServerProcess, path: str = "/_stcore/health", ready: st
 
 def start_streamlit(data_dir: Path, work_dir: Path, *, name: str = "streamlit",
                     env: dict[str, str] | None = None, show_error_details: str | None = None,
-                    timeout: float = STARTUP_TIMEOUT_S) -> StreamlitServer:
+                    timeout: float = STARTUP_TIMEOUT_S, port: int | None = None,
+                    secrets_file: Path | None = None) -> StreamlitServer:
     """`streamlit run app.py` on a free loopback port (environment: `studio_env(data_dir)`
     unless given); returns once it is healthy. `show_error_details` overrides the app's
-    `client.showErrorDetails` ("full": tracebacks in the page, readable in a test report)."""
-    port = free_port()
+    `client.showErrorDetails` ("full": tracebacks in the page, readable in a test report).
+    `port` when the caller must know it first (an OIDC redirect URI); `secrets_file` for a
+    test's own secrets.toml (by default none: a developer's must not leak in)."""
+    port = port or free_port()
     args = [
         str(VENV_BIN / "streamlit"), "run", "app.py",
         "--server.headless", "true",
@@ -188,7 +191,7 @@ def start_streamlit(data_dir: Path, work_dir: Path, *, name: str = "streamlit",
         "--server.fileWatcherType", "none",
         "--server.runOnSave", "false",
         # a developer's .streamlit/secrets.toml must not switch the app to the real API
-        "--secrets.files", str(work_dir / "no-secrets.toml"),
+        "--secrets.files", str(secrets_file or work_dir / "no-secrets.toml"),
     ]
     if show_error_details is not None:
         args += ["--client.showErrorDetails", show_error_details]
