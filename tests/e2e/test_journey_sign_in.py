@@ -1,4 +1,4 @@
-"""Journey 8: a team's studio behind sign-in, in Chromium, against a local OpenID Connect
+"""Sign-in journey: a team's studio behind sign-in, in Chromium, against a local OpenID Connect
 provider (oidc-provider-mock): nothing shows before sign-in; two people sign in, each makes
 a story; "Made by me" shows each their own; signing out returns to the sign-in screen."""
 
@@ -64,7 +64,7 @@ def _sign_in(page: Page, server: StreamlitServer, who: str) -> None:
     page.goto(server.url)
     expect(keyed(page, "sign_in_default")).to_be_visible(timeout=60_000)
     wait_for_app(page)
-    snap(page, "journey8", f"sign-in-{who.split('@')[0]}")
+    snap(page, "sign-in", f"sign-in-{who.split('@')[0]}")
     expect(page.locator(".st-key-model")).to_have_count(0)  # no settings before sign-in
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)  # and no pages
     keyed(page, "sign_in_default").locator("button").click()
@@ -89,7 +89,7 @@ def test_two_people_sign_in_make_their_own_and_sign_out(browser: Browser,
     try:
         ada, bob = ada_ctx.new_page(), bob_ctx.new_page()
         _sign_in(ada, team_server, "ada@example.com")
-        snap(ada, "journey8", "signed-in")
+        snap(ada, "sign-in", "signed-in")
         _tell(ada, "a fox who keeps a lighthouse")
         _sign_in(bob, team_server, "bob@example.com")
         _tell(bob, "a turtle who paints the sea")
@@ -100,7 +100,7 @@ def test_two_people_sign_in_make_their_own_and_sign_out(browser: Browser,
             keyed(bob, "gallery_mine").locator("label").click()
         expect(images(bob)).to_have_count(2)
         expect(main(bob)).to_contain_text("2 images")
-        snap(bob, "journey8", "mine")
+        snap(bob, "sign-in", "mine")
 
         keyed(ada, "sign_out").locator("button").click()
         ada.get_by_role("button", name="End session").click()  # the provider ends its session
