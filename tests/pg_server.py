@@ -106,7 +106,10 @@ def postgres_server() -> Iterator[PostgresServer]:
             raise PostgresUnavailable(f"the server did not start: {started.stderr.strip()} {log}")
         server = PostgresServer(folder, port, runner, bin_dir)
         try:
-            server.psql("CREATE DATABASE studio_template")
+            # ICU's root locale folds case across Unicode, as a team's en_US server does: the
+            # store must give SQLite's answers anyway (its text columns collate "C")
+            server.psql("CREATE DATABASE studio_template TEMPLATE template0 ENCODING 'UTF8' "
+                        "LOCALE_PROVIDER icu ICU_LOCALE 'und' LOCALE 'C.UTF-8'")
             server.psql("CREATE EXTENSION pg_trgm", database="studio_template")
             yield server
         finally:

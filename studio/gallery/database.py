@@ -30,6 +30,9 @@ from studio.gallery.errors import as_storage_error, read_only
 
 BUSY_TIMEOUT_S = 30.0
 POOL_SIZE = 8
+# PostgreSQL connections are renewed after this long, so one closed by the server or a
+# proxy in between is rarely met (a ping before every use would add a round trip to each).
+POOL_RECYCLE_S = 300
 # Any constant works: every Image Studio process on one database takes this same lock.
 WRITE_LOCK_KEY = 0x1A6E5707
 
@@ -70,7 +73,8 @@ class Database:
             self.where: object = shown_url(engine_url(url))
             self.engine = create_engine(
                 engine_url(url), isolation_level="AUTOCOMMIT", pool_size=POOL_SIZE,
-                max_overflow=POOL_SIZE, pool_pre_ping=True, pool_timeout=BUSY_TIMEOUT_S)
+                max_overflow=POOL_SIZE, pool_timeout=BUSY_TIMEOUT_S,
+                pool_recycle=POOL_RECYCLE_S)
         else:
             assert db_path is not None
             self.where = db_path.parent

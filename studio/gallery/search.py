@@ -3,7 +3,6 @@ for SQLAlchemy's text()); only fixed text is formatted."""
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 from sqlalchemy import Connection
@@ -36,7 +35,6 @@ def escape_like(text: str) -> str:
 FTS_MIN_CHARS = 3
 FTS_DRIVE_MAX = 500
 _FTS_ROWIDS = "SELECT rowid FROM items_fts WHERE items_fts MATCH :fts"
-_ASCII_FOLD = (string.ascii_uppercase, string.ascii_lowercase)
 
 
 def fts_phrase(text: str) -> str:
@@ -77,19 +75,16 @@ def text_terms(text: str, text_index: bool, dialect: str = "sqlite") -> tuple[li
 
     SQLite, with text_index: the trigram index picks the candidate rows and LIKE re-checks
     just those (the index folds case across Unicode, so every LIKE match is a candidate but
-    not the other way round). PostgreSQL: ILIKE is what pg_trgm's indexes serve (candidates,
-    folded by the server's locale), and LIKE over ASCII-folded text decides, so the answer is
-    SQLite's whatever locale the server has.
+    not the other way round). PostgreSQL: ILIKE, which pg_trgm's indexes serve; the columns'
+    "C" collation (studio/gallery/migrations/versions/v1_*) folds ASCII letters only, as
+    SQLite's LIKE does, whatever locale the server was made with.
     """
     pattern = f"%{escape_like(text)}%"
     if dialect != "sqlite":
         if "\x00" in text:  # PostgreSQL text cannot hold NUL: no item contains one
             return ["1 = 0"], {}
-        fold = "translate({col}, :upper, :lower) LIKE :folded ESCAPE '\\'"
-        return (["(prompt ILIKE :pattern ESCAPE '\\' OR text ILIKE :pattern ESCAPE '\\')",
-                 f"({fold.format(col='prompt')} OR {fold.format(col='text')})"],
-                {"pattern": pattern, "upper": _ASCII_FOLD[0], "lower": _ASCII_FOLD[1],
-                 "folded": pattern.translate(str.maketrans(*_ASCII_FOLD))})
+        return ["(prompt ILIKE :pattern ESCAPE '\\' OR text ILIKE :pattern ESCAPE '\\')"], \
+            {"pattern": pattern}
     like = "(prompt LIKE :pattern ESCAPE '\\' OR text LIKE :pattern ESCAPE '\\')"
     if not (text_index and _indexable(text)):
         return [like], {"pattern": pattern}
