@@ -75,16 +75,19 @@ def text_terms(text: str, text_index: bool, dialect: str = "sqlite") -> tuple[li
 
     SQLite, with text_index: the trigram index picks the candidate rows and LIKE re-checks
     just those (the index folds case across Unicode, so every LIKE match is a candidate but
-    not the other way round). PostgreSQL: ILIKE, which pg_trgm's indexes serve; the columns'
-    "C" collation (studio/gallery/migrations/versions/v1_*) folds ASCII letters only, as
-    SQLite's LIKE does, whatever locale the server was made with.
+    not the other way round). PostgreSQL: ILIKE over prompt || ' ' || text, which pg_trgm's
+    index serves (candidates: a match in either column is one in the joined text), then ILIKE
+    on each column decides; the columns' "C" collation (migrations/versions/v1_*) folds ASCII
+    letters only, as SQLite's LIKE does, whatever locale the server was made with.
     """
     pattern = f"%{escape_like(text)}%"
     if dialect != "sqlite":
         if "\x00" in text:  # PostgreSQL text cannot hold NUL: no item contains one
             return ["1 = 0"], {}
-        return ["(prompt ILIKE :pattern ESCAPE '\\' OR text ILIKE :pattern ESCAPE '\\')"], \
-            {"pattern": pattern}
+        each = ["(prompt ILIKE :pattern ESCAPE '\\' OR text ILIKE :pattern ESCAPE '\\')"]
+        if len(text) < FTS_MIN_CHARS:  # no trigram to look up: the index cannot help
+            return each, {"pattern": pattern}
+        return ["(prompt || ' ' || text) ILIKE :pattern ESCAPE '\\'", *each], {"pattern": pattern}
     like = "(prompt LIKE :pattern ESCAPE '\\' OR text LIKE :pattern ESCAPE '\\')"
     if not (text_index and _indexable(text)):
         return [like], {"pattern": pattern}

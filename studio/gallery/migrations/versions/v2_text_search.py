@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 trigram index with external content (trigrams -> items.rowid, no copy of
 the text), kept in step by triggers and filled from the rows an older gallery already has.
-PostgreSQL: pg_trgm's trigram GIN indexes, which serve ILIKE directly.
+PostgreSQL: a pg_trgm trigram GIN index over prompt and text, which serves ILIKE.
 studio/gallery/search.py re-checks every candidate with SQLite's LIKE meaning, so both
 return the same items for the same query.
 """
@@ -33,8 +33,9 @@ SQLITE = [
 
 POSTGRESQL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX items_prompt_trgm ON items USING gin (prompt gin_trgm_ops)",
-    "CREATE INDEX items_text_trgm ON items USING gin (text gin_trgm_ops)",
+    # one index over both columns: a match in either is a match in the joined text, so it
+    # proposes every candidate in one scan (studio/gallery/search.py re-checks each column)
+    "CREATE INDEX items_search_trgm ON items USING gin ((prompt || ' ' || text) gin_trgm_ops)",
 ]
 
 
@@ -50,5 +51,4 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {trigger}")
         op.execute("DROP TABLE items_fts")
     else:
-        op.drop_index("items_prompt_trgm", "items")
-        op.drop_index("items_text_trgm", "items")
+        op.drop_index("items_search_trgm", "items")
