@@ -16,6 +16,8 @@ _KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GEMINI_BASE_URL",
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in _KEY_VARS:
         monkeypatch.delenv(name, raising=False)
+    # a developer's own PostgreSQL never gets test rows: the `database` fixture sets it
+    monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
     data = tmp_path / "data"
     monkeypatch.setenv("STUDIO_DATA_DIR", str(data))
     monkeypatch.setenv("STUDIO_EMULATOR_CHUNK_DELAY", "0")
