@@ -29,13 +29,15 @@ emulator: $(VENV)/.runtime
 
 ## System packages the tests and benchmarks use: Chromium for the browser tests, zip as the
 ## export benchmark's baseline, sqlite3 for recovering a damaged gallery database,
-## Tesseract for the text page's proofreading.
+## Tesseract for the text page's proofreading, PostgreSQL (with pg_trgm, in its contrib) for the
+## store's tests on the team backend.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
 	  command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	  command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	  ls /usr/share/postgresql/*/extension/pg_trgm.control >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing system packages:$$missing"; \
 	    $(SUDO) apt-get update -qq && \

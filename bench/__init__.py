@@ -9,6 +9,7 @@ FIGURES: tuple[str, ...] = (
     "streaming",
     "gallery_page",
     "store_query",
+    "store_query_pg",
     "export_zip",
     "edit_session",
     "lab",

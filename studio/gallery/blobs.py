@@ -1,4 +1,4 @@
-"""Content-addressed files under the data folder, listed in SQLite: the BlobStore of
+"""Content-addressed files under the data folder, listed in the database: the BlobStore of
 studio/gallery/interfaces.py.
 
     images/ab/<sha256>.<ext>     originals (gallery images and conversation blobs)
@@ -7,23 +7,26 @@ studio/gallery/interfaces.py.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from sqlalchemy import Connection, text
+
+from studio.gallery.database import Database
 from studio.gallery.dates import now_iso
 from studio.gallery.files import cleanup_tmp, sha256_hex, write_atomic
 from studio.gallery.records import blob_relpath, thumb_relpath
-from studio.gallery.sqlite_pool import SQLitePool
 from studio.gallery.thumbnails import make_thumbnail
 
 _MIME_ALIASES = {"image/jpg": "image/jpeg", "image/x-png": "image/png"}
-_INSERT_BLOB = "INSERT OR IGNORE INTO blobs (sha256, mime, size, created_at) VALUES (?, ?, ?, ?)"
+_INSERT_BLOB = text("INSERT INTO blobs (sha256, mime, size, created_at) "
+                    "VALUES (:sha, :mime, :size, :now) ON CONFLICT (sha256) DO NOTHING")
+_MIME = text("SELECT mime FROM blobs WHERE sha256 = :sha")
 
 
 class LocalBlobs:
     """Files published by atomic rename before any row points at them."""
 
-    def __init__(self, data_dir: Path, sql: SQLitePool) -> None:
+    def __init__(self, data_dir: Path, sql: Database) -> None:
         self.data_dir = data_dir
         self._sql = sql
         if sql.read_only:
@@ -55,13 +58,12 @@ class LocalBlobs:
             self._record(conn, sha256, mime, size)
 
     @staticmethod
-    def _record(conn: sqlite3.Connection, sha: str, mime: str, size: int) -> None:
-        conn.execute(_INSERT_BLOB, (sha, mime, size, now_iso()))
+    def _record(conn: Connection, sha: str, mime: str, size: int) -> None:
+        conn.execute(_INSERT_BLOB, {"sha": sha, "mime": mime, "size": size, "now": now_iso()})
 
     def _mime(self, sha256: str) -> str | None:
         with self._sql.db() as conn:
-            row = conn.execute("SELECT mime FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        return row[0] if row else None
+            return conn.execute(_MIME, {"sha": sha256}).scalar()
 
     def path(self, sha256: str, mime: str | None = None) -> Path:
         if mime is None:
@@ -81,10 +83,10 @@ class LocalBlobs:
         # Files are unlinked inside the write lock, so no writer can re-reference the
         # bytes between the caller's "nothing uses them" check and their removal.
         with self._sql.write() as conn:
-            row = conn.execute("SELECT mime FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-            conn.execute("DELETE FROM blobs WHERE sha256 = ?", (sha256,))
-            if row:
-                self.path(sha256, row[0]).unlink(missing_ok=True)
+            mime = conn.execute(_MIME, {"sha": sha256}).scalar()
+            conn.execute(text("DELETE FROM blobs WHERE sha256 = :sha"), {"sha": sha256})
+            if mime:
+                self.path(sha256, mime).unlink(missing_ok=True)
             self.thumb_path(sha256).unlink(missing_ok=True)
 
     def thumb_path(self, sha256: str) -> Path:

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from studio.gallery.png_meta import png_size, read_text_chunks
 from studio.gallery.records import MIME_EXT, SHA_RE, GalleryItem, NewItem
 from studio.gallery.schema import SELECT_ITEMS, item_from_row
@@ -55,7 +57,7 @@ class DoctorReport:
 
 def _all_items(store: GalleryStore) -> list[GalleryItem]:
     with store.sql.db() as conn:
-        return [item_from_row(r) for r in conn.execute(SELECT_ITEMS)]
+        return [item_from_row(r) for r in conn.execute(text(SELECT_ITEMS))]
 
 
 def image_files(data_dir: Path) -> dict[str, Path]:
@@ -72,10 +74,12 @@ def image_files(data_dir: Path) -> dict[str, Path]:
 def check(store: GalleryStore) -> DoctorReport:
     report = DoctorReport()
     with store.sql.db() as conn:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        # PostgreSQL keeps its own pages: only SQLite's file is checked here
+        rows = (list(conn.exec_driver_sql("PRAGMA integrity_check").scalars())
+                if store.sql.is_sqlite else ["ok"])
         # A file is known when an item or a conversation uses it: a blob row alone (left
         # when a damaged database lost the item's row) does not make it visible anywhere.
-        known = {r[0] for r in conn.execute("SELECT sha256 FROM conversation_blobs")}
+        known = set(conn.execute(text("SELECT sha256 FROM conversation_blobs")).scalars())
     report.integrity = [] if rows == ["ok"] else rows
     files = image_files(store.data_dir)
     for item in _all_items(store):

@@ -6,7 +6,8 @@ object store. GalleryStore composes them and owns what spans two of them: saving
 with its row, purging files nothing points at, importing an export in one go.
 
 Atomicity across stores: GalleryStore runs the calls that must land together inside its
-backend's transaction (for SQLite, SQLitePool.write, which nested calls on one thread join).
+backend's transaction (Database.write in studio/gallery/database.py, which nested calls on
+one thread join, for SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations

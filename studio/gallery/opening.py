@@ -17,7 +17,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from studio.gallery import doctor
+from studio.gallery.database import database_url, shown_url
 from studio.gallery.errors import StorageError, as_storage_error
 from studio.gallery.recovery import move_aside, recover_rows
 from studio.gallery.store import GalleryStore, default_data_dir
@@ -55,6 +58,8 @@ def open_store(data_dir: str | Path | None = None) -> tuple[GalleryStore | None,
         return None, StoreHealth(UNUSABLE, f"The data folder {folder} cannot be created ({exc}).")
     if not _writable(folder):
         return _open_read_only(folder)
+    if database_url():
+        return _open_server(folder, database_url() or "")
     try:
         store = GalleryStore(folder)
         _integrity(store)
@@ -69,8 +74,20 @@ def open_store(data_dir: str | Path | None = None) -> tuple[GalleryStore | None,
     return store, StoreHealth()
 
 
+def _open_server(folder: Path, url: str) -> tuple[GalleryStore | None, StoreHealth]:
+    """Rows in a database server: its own pages and recovery are the server's business."""
+    try:
+        return GalleryStore(folder, database=url), StoreHealth()
+    except StorageError as exc:
+        return None, StoreHealth(UNUSABLE, exc.message)
+    except (SQLAlchemyError, ValueError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return None, StoreHealth(UNUSABLE, f"The gallery database {shown_url(url)} cannot be "
+                                 f"opened ({reason}). Check STUDIO_DATABASE_URL.")
+
+
 def _integrity(store: GalleryStore) -> None:
-    with store.sql.db() as conn:
+    with store.sql.driver_connection() as conn:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
         store.close()
@@ -100,7 +117,7 @@ def _recover(folder: Path) -> tuple[GalleryStore | None, StoreHealth]:
     aside = move_aside(folder / "studio.db")
     try:
         store = GalleryStore(folder)
-        with store.sql.db() as conn:
+        with store.sql.driver_connection() as conn:
             rows, _how = recover_rows(aside, conn)
             conn.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
         problems: list[str] = []

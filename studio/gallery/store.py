@@ -1,13 +1,14 @@
 """The gallery: every image a page made, kept on disk so a browser refresh loses nothing.
 
 Layout under the data folder (env STUDIO_DATA_DIR, default ./data):
-    studio.db                    SQLite, WAL mode: items, conversations, blobs
+    studio.db                    SQLite, WAL mode: items, conversations, blobs (or, with
+                                 STUDIO_DATABASE_URL=postgresql://..., that database)
     images/ab/<sha256>.<ext>     content-addressed originals (and conversation blobs)
     thumbs/ab/<sha256>.jpg       256 px JPEG thumbnails
 
-Safe for several threads and several processes on one folder: connections come from a
-small pool (studio/gallery/sqlite_pool.py), writes are short BEGIN IMMEDIATE transactions
-under a busy timeout, and files are published by atomic rename before rows point at them.
+Safe for several threads and several processes on one folder: connections come from
+SQLAlchemy's pool (studio/gallery/database.py), writes are short transactions that hold the
+writers' lock, and files are published by atomic rename before rows point at them.
 
 GalleryStore is a facade over three stores (studio/gallery/interfaces.py): item rows,
 blobs and conversations. It owns what spans them: an image with its row, a purge that
@@ -27,18 +28,17 @@ from typing import Any
 
 import studio.gallery.conversations as convs
 from studio.gallery.blobs import LocalBlobs
-from studio.gallery.conversation_rows import SQLiteConversations
+from studio.gallery.conversation_rows import SQLConversations
 from studio.gallery.conversations import Conversation, ConversationSummary
+from studio.gallery.database import Database, database_url
 from studio.gallery.dates import days_ago_iso
 from studio.gallery.errors import MissingImage
 from studio.gallery.filters import GalleryFilter
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
-from studio.gallery.items import SQLiteItems
+from studio.gallery.items import SQLItems
 from studio.gallery.png_meta import add_text_chunks, png_size
 from studio.gallery.records import MIME_EXT, GalleryItem, NewItem, clean_tags
-from studio.gallery.schema import MIGRATIONS
 from studio.gallery.scrub import sanitize_settings
-from studio.gallery.sqlite_pool import SQLitePool
 from studio.gallery.thumbnails import sniff
 
 SOFTWARE = "Image Studio"
@@ -53,26 +53,30 @@ def default_data_dir() -> Path:
 
 
 class GalleryStore:
-    """Items, blobs and conversations of one data folder (SQLite + local files)."""
+    """Items, blobs and conversations of one data folder (SQLite or PostgreSQL rows, local
+    files)."""
 
-    def __init__(self, data_dir: str | Path | None = None, *, read_only: str | None = None) -> None:
-        """`read_only`: None, "ro" or "immutable" (see SQLitePool); studio/gallery/opening.py
-        chooses it for a folder that cannot be written."""
+    def __init__(self, data_dir: str | Path | None = None, *, read_only: str | None = None,
+                 database: str | None = None) -> None:
+        """`read_only`: None, "ro" or "immutable" (see Database); studio/gallery/opening.py
+        chooses it for a folder that cannot be written. `database`: a postgresql:// URL,
+        by default STUDIO_DATABASE_URL; without one the rows are in studio.db."""
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         if not read_only:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.data_dir / "studio.db"
         self.read_only = bool(read_only)
-        self._sql = SQLitePool(self.db_path, MIGRATIONS, read_only)
+        self.database_url = database or database_url()
+        self._sql = Database(self.db_path, self.database_url, read_only)
         self.sql = self._sql  # for doctor.py and opening.py, which check the database itself
         self._db = self._sql.db
         self._write = self._sql.write
         # Nested use on one thread joins the outer transaction: calls to the three stores
         # inside one `with self._transaction():` commit together.
         self._transaction: Callable[[], AbstractContextManager[object]] = self._sql.write
-        self.items: ItemRecords = SQLiteItems(self._sql)
+        self.items: ItemRecords = SQLItems(self._sql)
         self.blobs: BlobStore = LocalBlobs(self.data_dir, self._sql)
-        self.conversations: ConversationStore = SQLiteConversations(self._sql)
+        self.conversations: ConversationStore = SQLConversations(self._sql)
         self.made_by: str | None = None  # stamped on what this view adds (see signed_as)
 
     def signed_as(self, who: str | None) -> GalleryStore:

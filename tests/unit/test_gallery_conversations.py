@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 from google.genai import types
 from PIL import Image
+from sqlalchemy import text
 
 from studio.gallery.conversations import Conversation, history_from_json, history_to_json
 from studio.gallery.store import GalleryStore
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL (conftest.py)
 
 SIGNATURE = bytes(range(256)) + b"\x00\xff" * 17  # every byte value, as Gemini's are opaque
 
@@ -78,8 +80,9 @@ def test_conversation_roundtrip_across_stores(tmp_path: Path) -> None:
     assert loaded.transcript[1] == {"role": "model", "text": "Here you go", "item_ids": ["abc"],
                                     "instruction": "red"}
     assert (loaded.title, loaded.page, loaded.model) == ("Red fox", "edit", "m1")
-    db = sqlite3.connect(tmp_path / "studio.db").execute("SELECT * FROM conversations").fetchall()
-    assert "leak" not in repr(db)
+    with GalleryStore(tmp_path) as store, store._db() as conn:  # the rows, whichever database
+        rows = conn.execute(text("SELECT * FROM conversations")).all()
+    assert rows and "leak" not in repr(rows)
 
 
 def test_upsert_list_delete(store: GalleryStore) -> None:

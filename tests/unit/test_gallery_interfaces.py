@@ -1,4 +1,4 @@
-"""The SQLite + files stores implement the protocols a second backend would implement."""
+"""The SQL (SQLite or PostgreSQL) + files stores implement the protocols a second backend would implement."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from studio.gallery.blobs import LocalBlobs
-from studio.gallery.conversation_rows import SQLiteConversations
+from studio.gallery.conversation_rows import SQLConversations
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
-from studio.gallery.items import SQLiteItems
+from studio.gallery.items import SQLItems
 from studio.gallery.store import GalleryStore
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL (conftest.py)
 
 
 def protocol_methods(proto: type) -> list[str]:
@@ -20,7 +22,7 @@ def protocol_methods(proto: type) -> list[str]:
 
 
 @pytest.mark.parametrize(("proto", "impl"), [
-    (ItemRecords, SQLiteItems), (BlobStore, LocalBlobs), (ConversationStore, SQLiteConversations),
+    (ItemRecords, SQLItems), (BlobStore, LocalBlobs), (ConversationStore, SQLConversations),
 ])
 def test_every_protocol_method_is_implemented_with_its_parameters(proto: type, impl: type) -> None:
     assert protocol_methods(proto)
@@ -31,9 +33,9 @@ def test_every_protocol_method_is_implemented_with_its_parameters(proto: type, i
 
 def test_the_facade_is_built_from_the_three_stores(tmp_path: Path) -> None:
     with GalleryStore(tmp_path) as store:
-        assert isinstance(store.items, SQLiteItems)
+        assert isinstance(store.items, SQLItems)
         assert isinstance(store.blobs, LocalBlobs)
-        assert isinstance(store.conversations, SQLiteConversations)
+        assert isinstance(store.conversations, SQLConversations)
 
 
 def test_blobs_are_content_addressed_and_removable(tmp_path: Path) -> None:

@@ -148,3 +148,35 @@ def _passes_quick_check(db: Path) -> bool:
             return bool(conn.execute("PRAGMA quick_check").fetchone()[0] == "ok")
     except sqlite3.DatabaseError:
         return False
+
+
+def test_an_unreachable_database_server_is_a_sentence_without_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("STUDIO_DATABASE_URL", f"postgresql://studio:s3cret-pw@127.0.0.1:{port}/g")
+    store, health = open_store(tmp_path / "data")
+    assert store is None and health.status == UNUSABLE
+    assert "cannot be opened" in health.message and "STUDIO_DATABASE_URL" in health.message
+    assert f"127.0.0.1:{port}/g" in health.message and "s3cret-pw" not in health.message
+    monkeypatch.setenv("STUDIO_DATABASE_URL", "mysql://x@localhost/g")
+    store, health = open_store(tmp_path / "data")
+    assert store is None and "must be a postgresql:// URL" in health.message
+
+
+def test_a_postgresql_gallery_opens_ok_and_keeps_files_in_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str,
+) -> None:
+    monkeypatch.setenv("STUDIO_DATABASE_URL", postgres_url.replace("postgresql://", "postgres://"))
+    store, health = open_store(tmp_path / "data")
+    assert store is not None and health.status == OK
+    with store:
+        item = store.add_image(png(1), "image/png", NewItem(page="story", prompt="a turtle"))
+        assert store.sql.dialect == "postgresql" and store.image_path(item).is_file()
+    assert not (tmp_path / "data" / "studio.db").exists()
+    again, _ = open_store(tmp_path / "data")  # a second app server on the same database
+    assert again is not None and [i.id for i in again.query(GalleryFilter(text="turtle"))] == [item.id]
+    again.close()

@@ -8,13 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from studio.gallery import search as gallery_query
 from studio.gallery.records import ADDED_FIELDS, ITEM_FIELDS, GalleryFilter, GalleryItem
-from studio.gallery.schema import MIGRATIONS, item_to_row
+from studio.gallery.schema import item_to_row
+from studio.gallery.schema_versions import current as current_revision
+from studio.gallery.schema_versions import head as schema_head
 from studio.gallery.search import fts_phrase, use_text_index, where_clause
-from studio.gallery.sqlite_pool import SQLitePool
 from studio.gallery.store import GalleryStore
+from tests.legacy_schema import legacy_gallery
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL (conftest.py)
 
 SPECIAL = 'say "quoted" (x) * OR -y NEAR(a b) prompt:turtle ^tur 100% snake_case back\\slash'
 CORPUS = [
@@ -57,9 +62,9 @@ def filled(store: GalleryStore) -> GalleryStore:
 
 def like_only_ids(store: GalleryStore, flt: GalleryFilter) -> set[str]:
     """What the filter matched before the index: LIKE on every row."""
-    where, args = where_clause(flt, text_index=False)
+    where, args = where_clause(flt, text_index=False, dialect=store.sql.dialect)
     with store._db() as conn:
-        return {r[0] for r in conn.execute(f"SELECT id FROM items{where}", args)}
+        return set(conn.execute(text(f"SELECT id FROM items{where}"), args).scalars())
 
 
 def ids(items: list[GalleryItem]) -> set[str]:
@@ -67,11 +72,14 @@ def ids(items: list[GalleryItem]) -> set[str]:
 
 
 def fts_consistent(store: GalleryStore) -> None:
-    """Raises unless the index holds exactly what items holds (rank 1: check the content)."""
-    with store._db() as conn:
-        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
+    """Raises unless SQLite's index holds exactly what items holds (rank 1: check the
+    content). PostgreSQL maintains its pg_trgm indexes itself: nothing to check there."""
+    if store.sql.is_sqlite:
+        with store.sql.driver_connection() as conn:
+            conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")
 
 
+@pytest.mark.sqlite_only
 def test_a_new_gallery_searches_from_an_index_kept_in_step(filled: GalleryStore) -> None:
     with filled._db() as conn:
         assert use_text_index(conn, GalleryFilter(text="turtle"))
@@ -91,6 +99,12 @@ def test_finds_substrings_in_prompt_and_in_text(filled: GalleryStore) -> None:
     assert filled.query(GalleryFilter(text="nothing at all")) == []
 
 
+def fts_count(store: GalleryStore, term: str) -> int:
+    with store.sql.driver_connection() as conn:
+        return conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?",
+                            (fts_phrase(term),)).fetchone()[0]
+
+
 def sqlite_steps(store: GalleryStore, run: Callable[[], object]) -> tuple[object, int]:
     """(result of run(), SQLite VM instructions it took / 100): work done, not wall time."""
     steps = [0]
@@ -99,7 +113,7 @@ def sqlite_steps(store: GalleryStore, run: Callable[[], object]) -> tuple[object
         steps[0] += 1
         return 0  # 0: carry on
 
-    with store._db() as conn:  # store calls on this thread share this connection
+    with store.sql.driver_connection() as conn:  # store calls on this thread share it
         conn.set_progress_handler(tick, 100)
         try:
             result = run()
@@ -108,6 +122,7 @@ def sqlite_steps(store: GalleryStore, run: Callable[[], object]) -> tuple[object
     return result, steps[0]
 
 
+@pytest.mark.sqlite_only
 def test_rare_terms_are_answered_without_reading_every_row(
     filled: GalleryStore, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -166,10 +181,8 @@ def test_non_ascii_case_follows_like_not_the_index(filled: GalleryStore) -> None
     assert prompts["straße"] == ["CAFÉ NOIR on a zinc bar"]
     assert prompts["STRASSE"] == []  # ß is not "SS"
     assert prompts["ölgem"] == []  # Ö in the text, ö in the term: not folded by LIKE
-    with filled._db() as conn:  # the index alone would fold É/é, Ö/ö (hence the re-check)
-        found = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?",
-                             (fts_phrase("café"),)).fetchone()[0]
-        assert found == 2
+    if filled.sql.is_sqlite:  # the index alone would fold É/é, Ö/ö (hence the re-check)
+        assert fts_count(filled, "café") == 2
 
 
 def test_special_characters_are_searched_not_parsed(filled: GalleryStore) -> None:
@@ -186,7 +199,7 @@ def test_special_characters_are_searched_not_parsed(filled: GalleryStore) -> Non
 def test_short_terms_use_like(filled: GalleryStore) -> None:
     for term in ("t", "tu", "%", "_", "é", "😀"):
         where, _ = where_clause(GalleryFilter(text=term), text_index=True)
-        assert "items_fts" not in where
+        assert "items_fts" not in where  # SQLite's index needs 3 characters
         assert filled.count(GalleryFilter(text=term)) == len(like_only_ids(filled, GalleryFilter(text=term)))
     assert filled.count(GalleryFilter(text="tu")) == 2
     assert filled.count(GalleryFilter(text="%")) == 1
@@ -209,8 +222,8 @@ def test_trash_and_favourites_filter_with_text(filled: GalleryStore) -> None:
 def test_updates_and_deletes_keep_the_index_in_step(filled: GalleryStore) -> None:
     turtle = filled.query(GalleryFilter(text="sea turtle"))[0]
     with filled._write() as conn:  # no API edits a prompt today; the trigger must still hold
-        conn.execute("UPDATE items SET prompt = ?, text = ? WHERE id = ?",
-                     ("A tortoise in the rain", "slow and steady", turtle.id))
+        conn.execute(text("UPDATE items SET prompt = :p, text = :t WHERE id = :id"),
+                     {"p": "A tortoise in the rain", "t": "slow and steady", "id": turtle.id})
     assert filled.query(GalleryFilter(text="sea turtle")) == []
     assert ids(filled.query(GalleryFilter(text="tortoise"))) == {turtle.id}
     assert ids(filled.query(GalleryFilter(text="STEADY"))) == {turtle.id}
@@ -219,9 +232,8 @@ def test_updates_and_deletes_keep_the_index_in_step(filled: GalleryStore) -> Non
     filled.delete(turtle.id)
     assert filled.purge_deleted(older_than_days=0) == 1
     assert filled.count(GalleryFilter(text="tortoise", include_deleted=True)) == 0
-    with filled._db() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?",
-                            (fts_phrase("tortoise"),)).fetchone()[0] == 0
+    if filled.sql.is_sqlite:
+        assert fts_count(filled, "tortoise") == 0
     fts_consistent(filled)
 
 
@@ -237,19 +249,19 @@ def test_import_and_reimport_index_each_row_once(store: GalleryStore) -> None:
 
 
 def _old_gallery(data_dir: Path, items: list[GalleryItem]) -> None:
-    """A gallery as the previous release left it: schema v1, no text index."""
-    data_dir.mkdir(parents=True)
-    pool = SQLitePool(data_dir / "studio.db", MIGRATIONS[:1])
+    """A gallery as the release before the text index left it: schema v1, no items_fts."""
+    legacy_gallery(data_dir / "studio.db", 1)
     v1 = [name for name in ITEM_FIELDS if name not in ADDED_FIELDS]  # v1 had no later fields
     columns, marks = ", ".join(v1), ", ".join("?" * len(v1))
     rows = [row[:len(v1)] for row in map(item_to_row, items)]  # the added fields come last
-    with pool.write() as conn:
+    with sqlite3.connect(data_dir / "studio.db") as conn:
         conn.executemany(f"INSERT INTO items ({columns}) VALUES ({marks})", rows)
         with pytest.raises(sqlite3.OperationalError, match="no such table"):
             conn.execute("SELECT 1 FROM items_fts")  # really a gallery from before the index
-    pool.close()
+    conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_old_gallery_upgrades_in_place_and_backfills(tmp_path: Path) -> None:
     items = [raw(p, t) for p, t in CORPUS]
     _old_gallery(tmp_path / "data", items)
@@ -268,6 +280,51 @@ def test_old_gallery_upgrades_in_place_and_backfills(tmp_path: Path) -> None:
         fts_consistent(again)
 
 
+def _layout(db_path: Path) -> dict[str, object]:
+    """Every table's columns (name, type, not null, default, pk) and every index, trigger
+    and virtual table by name and SQL: what a gallery's schema is, Alembic's table aside."""
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version' "
+            "AND name NOT LIKE 'items_fts_%'")]
+        # a key column is NOT NULL in a new file; SQLite let an old TEXT key be NULL
+        out: dict[str, object] = {t: [(r[1], r[2], r[3] or r[5], r[4], r[5]) for r in
+                                      conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+        for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master "
+                                            "WHERE type IN ('index', 'trigger')"):
+            out[f"{kind} {name}"] = " ".join((sql or "").split()) if kind == "trigger" else \
+                [r[2] for r in conn.execute(f"PRAGMA index_info({name})")]
+        out["user_version"] = conn.execute("PRAGMA user_version").fetchone()[0]
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_each_pre_alembic_version_upgrades_to_the_fresh_layout(tmp_path: Path, version: int) -> None:
+    with GalleryStore(tmp_path / "fresh"):
+        pass
+    legacy_gallery(tmp_path / "old" / "studio.db", version)
+    with GalleryStore(tmp_path / "old") as store:
+        with store._db() as conn:
+            assert current_revision(conn) == schema_head()
+        store.import_records([raw(p, t) for p, t in CORPUS], [], [])
+        assert store.count(GalleryFilter(text="turtle")) == 2
+        fts_consistent(store)
+    fresh, upgraded = _layout(tmp_path / "fresh" / "studio.db"), _layout(tmp_path / "old" / "studio.db")
+    assert upgraded.keys() == fresh.keys()
+    for name in fresh:  # column types may be spelled differently (BIGINT for INTEGER)
+        assert str(upgraded[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL") == \
+            str(fresh[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL"), name
+    assert fresh["user_version"] == upgraded["user_version"] == 3
+    conn = sqlite3.connect(tmp_path / "old" / "studio.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+@pytest.mark.sqlite_only
 def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
     with GalleryStore(tmp_path) as store:
         store.import_records([raw(p, t) for p, t in CORPUS], [], [])
@@ -277,8 +334,8 @@ def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
     conn.execute("DROP TABLE items_fts")
     for statement in ("DROP INDEX items_made_by", "ALTER TABLE items DROP COLUMN made_by",
                       "ALTER TABLE items DROP COLUMN grounding", "DROP TABLE collections",
-                      "DROP TABLE collection_items"):
-        conn.execute(statement)  # and what v3 added: the file is as v1 left it
+                      "DROP TABLE collection_items", "DROP TABLE alembic_version"):
+        conn.execute(statement)  # and what v3 and Alembic added: the file is as v1 left it
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     with GalleryStore(tmp_path) as store:
@@ -288,8 +345,41 @@ def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
         fts_consistent(store)
 
 
+@pytest.mark.sqlite_only
 def test_newer_gallery_is_refused(tmp_path: Path) -> None:
-    with GalleryStore(tmp_path):
-        pass
+    legacy_gallery(tmp_path / "old" / "studio.db", 3)
+    with sqlite3.connect(tmp_path / "old" / "studio.db") as conn:
+        conn.execute("PRAGMA user_version = 9")
+    conn.close()
     with pytest.raises(RuntimeError, match="newer"):
-        SQLitePool(tmp_path / "studio.db", MIGRATIONS[:1])
+        GalleryStore(tmp_path / "old")
+    with GalleryStore(tmp_path / "new"):
+        pass
+    with sqlite3.connect(tmp_path / "new" / "studio.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'v99'")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        GalleryStore(tmp_path / "new")
+
+
+@pytest.mark.sqlite_only  # it opens both backends itself, side by side
+def test_the_same_query_finds_the_same_items_on_sqlite_and_postgresql(
+    tmp_path: Path, postgres_url: str,
+) -> None:
+    """FTS5 + LIKE on SQLite, pg_trgm + ASCII-folded LIKE on PostgreSQL: the same corpus
+    answers every term with the same items in the same order, in every sort order."""
+    items = [raw(p, t, cost_usd=(n % 3) * 0.01 or None) for n, (p, t) in enumerate(CORPUS * 3)]
+    with GalleryStore(tmp_path / "lite") as lite, \
+            GalleryStore(tmp_path / "pg", database=postgres_url) as pg:
+        assert (lite.sql.dialect, pg.sql.dialect) == ("sqlite", "postgresql")
+        for store in (lite, pg):
+            store.import_records(items, [], [])
+            store.set_tags(items[0].id, ["ocean", "night"])
+        for term in TERMS:
+            for flt in (GalleryFilter(text=term), GalleryFilter(text=term, page="story"),
+                        GalleryFilter(text=term, tags=["ocean"])):
+                for order in ("newest", "oldest", "cost"):
+                    found = [i.id for i in lite.query(flt, limit=100, order=order)]
+                    assert [i.id for i in pg.query(flt, limit=100, order=order)] == found, term
+                assert pg.count(flt) == lite.count(flt), term
+        assert pg.facets() == lite.facets()
