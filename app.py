@@ -31,5 +31,5 @@ PAGES = {
 
 page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
-render_sidebar()
+render_sidebar(page.url_path)  # the grounding choice is kept per page
 page.run()
