@@ -120,8 +120,8 @@ def _supports(texts: Sequence[str], web_chunks: int) -> list[dict[str, Any]]:
 
 def _first_sentence(text: str) -> str:
     for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("|", "#", "-", "*")) and len(line) > 12:
+        line = re.sub(r"^\*\*[^*]+\*\*\s*", "", line.strip())  # a "**Step 1.**" label
+        if len(line) > 12 and not line.startswith(("|", "#", "- ", "* ", "*")):
             return re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
     return ""
 
