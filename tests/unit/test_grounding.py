@@ -10,13 +10,13 @@ import pytest
 from google import genai
 from google.genai import errors, types
 
-from studio.emulator import Emulator
+from studio.emulator import Emulator, ScriptedResponder, scripted_image
 from studio.emulator.grounding import subject
 from studio.emulator.testing import free_port, offline_client, running_server
 from studio.exchange.grounding_html import grounding_section
 from studio.gemini.catalog import load_catalog
 from studio.gemini.errors import classify
-from studio.gemini.grounding import Grounding, entry_point_document
+from studio.gemini.grounding import Grounding, Source, entry_point_document
 from studio.gemini.requests import build_config
 from studio.gemini.results import result_from_response
 from studio.gemini.settings import GenerationSettings
@@ -109,6 +109,33 @@ def test_the_emulator_answers_grounding_metadata_in_the_apis_shape() -> None:
     queries = [parse_qs(urlsplit(h.replace("&amp;", "&")).query)["q"][0] for h in hrefs]
     assert queries == meta["webSearchQueries"], "each chip searches Google for its query"
     assert all(urlsplit(h).netloc == "www.google.com" for h in hrefs)
+
+
+def test_support_offsets_count_bytes_past_accented_text() -> None:
+    scripted = ScriptedResponder()
+    scripted.enqueue("Crème brûlée, the café classic: a custard under burnt sugar.",
+                     scripted_image(), "**Étape 2.** Torch the sugar until it turns amber.")
+    _, [answer] = _raw(Emulator(responder=scripted), WEB, [{"googleSearch": {}}])
+    cand = answer["candidates"][0]
+    text = "".join(p["text"] for p in cand["content"]["parts"] if "text" in p).encode()
+    supports = cand["groundingMetadata"]["groundingSupports"]
+    assert [s["segment"]["text"] for s in supports] == [
+        "Crème brûlée, the café classic: a custard under burnt sugar.",
+        "Torch the sugar until it turns amber."]
+    for support in supports:
+        seg = support["segment"]
+        assert text[seg["startIndex"]:seg["endIndex"]].decode() == seg["text"]
+
+
+def test_metadata_spread_over_chunks_is_merged_once() -> None:
+    first = Grounding(("a",), (), (Source("x.org", "https://x.org"),), "<div>1</div>")
+    later = Grounding(("a", "b"), ("c",), (Source("y.org", "https://y.org"),
+                                           Source("x.org", "https://x.org")), "<div>2</div>")
+    merged = first.merged(later)
+    assert merged.queries == ("a", "b") and merged.image_queries == ("c",)
+    assert [s.uri for s in merged.sources] == ["https://x.org", "https://y.org"]
+    assert merged.entry_point_html == "<div>2</div>"
+    assert later.merged(Grounding()).entry_point_html == "<div>2</div>"
 
 
 def test_web_only_grounding_has_no_image_search_and_streams_metadata_once_at_the_end() -> None:
