@@ -34,6 +34,6 @@ PAGES = {
 
 page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
-render_sidebar()
+render_sidebar(page.url_path)  # the grounding choice is kept per page
 account_box()
 page.run()

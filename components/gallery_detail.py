@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.get_code import get_code_panel
 from components.grid import thumbnail_or_note
+from components.grounding import show_grounding
 from components.render import safe_markdown, show_image
 from studio.exchange.bidi import visible_bidi
 from studio.exchange.filenames import slugify
@@ -96,6 +97,7 @@ def render_detail(item_id: str) -> None:
             }
             st.dataframe({"field": list(meta), "value": [str(v) for v in meta.values()]},
                          hide_index=True, width="stretch")
+            show_grounding(item.grounding)
             fav = st.toggle("Favourite", value=item.favourite, key=f"gallery_fav_{item.id}",
                             disabled=bool(locked), help=locked)
             if fav != item.favourite:

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components import state
-from studio.gemini.catalog import GROUNDING, ModelInfo, closest_ratio
+from studio.gemini.catalog import GROUNDING, GROUNDING_OFF, GROUNDING_WEB, ModelInfo, closest_ratio
 from studio.gemini.clients import GEMINI, OFFLINE
 from studio.gemini.settings import GenerationSettings
 
@@ -19,6 +19,8 @@ _KEY_SOURCES = {
     "vertex": "Vertex AI settings",
 }
 _DEFAULT_LEVEL = "default"
+_GROUNDING_LABELS = {"off": "Off", "web": "Web search", "web+image": "Web and image search"}
+GROUNDED_PAGES = frozenset({"recipe"})  # on by default where the page is world knowledge
 
 
 def engine_badge(*, explain: bool = True) -> None:
@@ -73,8 +75,35 @@ def _kept(key: str, wanted: str | None, offered: list[str], fallback: str,
     return chosen, note
 
 
-def render_sidebar() -> GenerationSettings:
-    """Draw the settings and return them; they persist for the browser session."""
+def _grounding(page: str, info: ModelInfo) -> tuple[str, str | None]:
+    """The grounding this page's requests ask for, and what to say when a model switch
+    changed it. Each page keeps its own choice (on by default on the Recipe page)."""
+    key = f"grounding_{page or 'home'}"
+    default = GROUNDING_WEB if page in GROUNDED_PAGES else GROUNDING_OFF
+    wanted = state.widget_value(key) or state.grounding_choice(page, default)
+    chosen = info.grounding_for(wanted)
+    before = state.grounding_seen(page)  # (model, grounding) of this page's last run
+    state.set_grounding_seen(page, info.id, chosen)
+    note = None
+    if before and before[0] != info.id and before[1] != GROUNDING_OFF and chosen != before[1]:
+        note = (f"{info.label} has no Google Search grounding: it was turned off."
+                if chosen == GROUNDING_OFF else
+                f"{info.label} searches the web only: image search was turned off.")
+    if not info.grounding_modes:
+        return chosen, note
+    state.set_widgets({key: chosen})  # before the widget is drawn, so it shows `chosen`
+    chosen = st.selectbox(
+        "Google Search grounding", list(info.grounding_modes), key=key,
+        format_func=_GROUNDING_LABELS.get,
+        help="The model looks things up with Google Search before it answers; the answer "
+             "then shows its searches and sources. The API bills grounded requests extra.")
+    state.set_grounding_choice(page, chosen)
+    return chosen, note
+
+
+def render_sidebar(page: str = "") -> GenerationSettings:
+    """Draw the settings and return them; they persist for the browser session. `page` is
+    the page's url path: the grounding choice is kept per page."""
     current = state.settings()
     today = date.today()
     with st.sidebar:
@@ -118,6 +147,8 @@ def render_sidebar() -> GenerationSettings:
                 format_func=lambda v: "Model default" if v == _DEFAULT_LEVEL else v.title(),
                 help="How much the model thinks before it draws: more is slower and dearer.")
             level = None if chosen == _DEFAULT_LEVEL else chosen
+        grounding, note = _grounding(page, info)
+        notes += [note] if note else []
         for note in notes:
             st.info(note, icon=":material/swap_horiz:")
         # keyed and stateful: it stays open or closed whatever appears above it
@@ -147,6 +178,7 @@ def render_sidebar() -> GenerationSettings:
         include_thoughts=bool(thoughts),
         timeout_s=float(timeout),
         thinking_level=level,
+        grounding=grounding,
     )
     state.set_settings(value)
     return value

@@ -61,6 +61,8 @@ class StudioSession:
     lab_experiment: str | None = None  # the Prompt Lab experiment open on the page
     compare: list[str] = field(default_factory=list)  # gallery item ids to compare (2-4)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
+    grounding: dict[str, str] = field(default_factory=dict)  # page -> Google Search choice
+    grounding_seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (model, mode)
 
 
 def _session() -> StudioSession:
@@ -368,3 +370,22 @@ def fork_chat(page: str, index: int) -> PageChat | None:
 def clicked(key: str) -> bool:
     """A button's click in this run, read before (or without) drawing the button again."""
     return bool(st.session_state.get(key))
+
+
+# --- Google Search grounding: a choice per page -----------------------------------------
+
+def grounding_choice(page: str, default: str) -> str:
+    return _session().grounding.get(page, default)
+
+
+def set_grounding_choice(page: str, mode: str) -> None:
+    _session().grounding[page] = mode
+
+
+def grounding_seen(page: str) -> tuple[str, str] | None:
+    """The model and grounding of the page's last run, to notice a model switch."""
+    return _session().grounding_seen.get(page)
+
+
+def set_grounding_seen(page: str, model: str, mode: str) -> None:
+    _session().grounding_seen[page] = (model, mode)

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
+from components.grounding import show_grounding
 from components.render import (
     CHAT_IMAGE_WIDTH,
     LiveRenderer,
@@ -126,6 +127,7 @@ def render_sections(turn: Turn) -> None:
                     st.markdown(safe_markdown(text))
             with right:
                 show_item_image(item_id)
+    show_grounding(turn.grounding)
     show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
     show_note(turn)
     meta_line(turn.facts)
@@ -145,6 +147,7 @@ def render_chat_turn(turn: Turn) -> None:
                     st.caption("(attached image missing)")
     with st.chat_message("assistant"):
         render_stored_parts(turn.parts, max_width=CHAT_IMAGE_WIDTH)
+        show_grounding(turn.grounding)
         show_message(turn.message, error_kind=turn.facts.error_kind if turn.facts else None)
         show_note(turn)
         meta_line(turn.facts)

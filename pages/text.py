@@ -9,6 +9,7 @@ import streamlit as st
 from components import state
 from components.conversations import show_notices
 from components.examples import example_buttons
+from components.grounding import show_grounding
 from components.proofread import best_first, score_of, show_proofread
 from components.render import meta_line, required, show_image, show_message
 from studio.gemini.settings import MAX_VARIANTS
@@ -93,6 +94,8 @@ if batches:
                 show_message(variant.result.message, error_kind=variant.result.error.kind
                              if variant.result.error else None)
                 meta_line(variant.facts)
+                if variant.result.grounding:
+                    show_grounding(variant.result.grounding.to_record())
             with proof:
                 show_proofread(variant.review if variant.items else None, unavailable)
     if len(batches) > 1:

@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from .faults import Fault, parse_directives
+from .grounding import grounding_metadata, refuse_unsupported, requested_search
 from .intents import read_conversation
 from .interface import ModelRequest, Reply
 from .models import ASPECT_RATIO_PIXELS, IMAGE_SIZE_SCALE, ModelSpec, pixels, spec_for
@@ -67,10 +68,16 @@ def generate(
     if spec.verifies_signatures and (problem := emu.signer.check_history(req.contents)):
         return EmulatorResponse.error(400, problem, delay)
     size, size_key = image_size(req, spec)
-    reply = emu.responder.respond(model_request(req, size, emu.default_seed))
+    search = requested_search(req.tools)
+    refuse_unsupported(spec, search)
+    asked = model_request(req, size, emu.default_seed, search)
+    reply = emu.responder.respond(asked)
     answer = build_answer(req, spec, reply, size_key, prompt_tokens, prompt_image_tokens)
     if outcome:
         apply_outcome(answer, outcome)
+    if search and answer.parts:  # a blocked or empty answer searched for nothing to show
+        answer.grounding = grounding_metadata(
+            asked.prompt, [p.text for p in answer.parts if p.kind == "text"], search)
     if stream:
         return stream_response(answer, emu.signer, delay, emu.chunk_delay, sse_mode,
                                finish_alone=emu.finish_alone)
@@ -104,7 +111,8 @@ def image_size(req: GenerateRequest, spec: ModelSpec) -> tuple[tuple[int, int], 
     return pixels(ar, size), size or "1K"
 
 
-def model_request(req: GenerateRequest, size: tuple[int, int], default_seed: int | None) -> ModelRequest:
+def model_request(req: GenerateRequest, size: tuple[int, int], default_seed: int | None,
+                  search: str | None = None) -> ModelRequest:
     conv = read_conversation(req.contents)
     return ModelRequest(
         model=req.model,
@@ -117,6 +125,7 @@ def model_request(req: GenerateRequest, size: tuple[int, int], default_seed: int
         system_instruction=req.system_instruction,
         aspect_ratio=req.aspect_ratio,
         image_size=req.image_size,
+        search=search,
     )
 
 

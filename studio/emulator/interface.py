@@ -78,6 +78,7 @@ class ModelRequest:
     system_instruction: str | None
     aspect_ratio: str | None
     image_size: str | None
+    search: str | None = None  # the Google Search grounding asked for: "web", "web+image"
 
 
 @runtime_checkable

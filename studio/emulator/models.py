@@ -50,6 +50,7 @@ class ModelSpec:
     input_image_tokens: int  # billed per image sent in the request
     input_token_limit: int
     output_token_limit: int
+    grounding: str = "none"  # Google Search grounding it takes: "none", "web" or "web+image"
 
     def __post_init__(self) -> None:
         # A read-only copy, so a table shared between emulators cannot be changed through one.
@@ -88,6 +89,7 @@ _DEFAULT_SPECS = (
         input_image_tokens=560,
         input_token_limit=65_536,
         output_token_limit=32_768,
+        grounding="web",
     ),
     ModelSpec(
         id="gemini-3.1-flash-image",
@@ -99,6 +101,7 @@ _DEFAULT_SPECS = (
         input_image_tokens=560,  # assumed: the same media resolution as 3 Pro Image
         input_token_limit=65_536,
         output_token_limit=32_768,
+        grounding="web+image",
     ),
     ModelSpec(
         id="gemini-3.1-flash-lite-image",
@@ -117,7 +120,8 @@ DEFAULT_MODELS: Mapping[str, ModelSpec] = MappingProxyType({s.id: s for s in _DE
 
 
 def permissive_spec(model_id: str) -> ModelSpec:
-    """Ids the table has never seen still work: any ratio, native size, no signatures."""
+    """Ids the table has never seen still work: any ratio, native size, no signatures, any
+    search."""
     return ModelSpec(
         id=model_id,
         display_name=model_id,
@@ -128,6 +132,7 @@ def permissive_spec(model_id: str) -> ModelSpec:
         input_image_tokens=258,
         input_token_limit=1_048_576,
         output_token_limit=65_536,
+        grounding="web+image",
     )
 
 

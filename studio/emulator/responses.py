@@ -61,6 +61,7 @@ class Answer:
     thought_tokens: int = 0
     stream_error_after: int | None = None  # chunks sent before an error event
     stream_error_status: int = 500
+    grounding: dict | None = None  # groundingMetadata, sent with the finishing chunk
 
 
 def tokens(text: str) -> int:
@@ -140,6 +141,7 @@ class _Builder:
             usage=self.usage(),
             prompt_feedback=a.prompt_feedback,
             finish_message=a.finish_message,
+            grounding_metadata=a.grounding,
         )
 
 

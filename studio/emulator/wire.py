@@ -83,6 +83,7 @@ class GenerateRequest:
     temperature: float | None = None
     include_thoughts: bool = False
     system_instruction: str | None = None
+    tools: tuple[dict[str, Any], ...] = ()  # as sent; grounding.py reads the search tool
 
 
 def pick(obj: Any, *names: str) -> Any:
@@ -173,6 +174,7 @@ def parse_generate_request(model: str, body: bytes) -> GenerateRequest:
         temperature=float(temperature) if isinstance(temperature, int | float) else None,
         include_thoughts=bool(pick(thinking, "includeThoughts", "include_thoughts")),
         system_instruction=system_text or None,
+        tools=tuple(t for t in data.get("tools") or [] if isinstance(t, dict)),
     )
 
 
@@ -229,6 +231,7 @@ def response_json(
     usage: dict | None = None,
     prompt_feedback: dict | None = None,
     finish_message: str | None = None,
+    grounding_metadata: dict | None = None,
 ) -> dict:
     out: dict[str, Any] = {}
     if parts is not None or finish_reason:
@@ -239,6 +242,8 @@ def response_json(
             cand["finishReason"] = finish_reason
         if finish_message:
             cand["finishMessage"] = finish_message
+        if grounding_metadata:
+            cand["groundingMetadata"] = grounding_metadata
         out["candidates"] = [cand]
     if prompt_feedback:
         out["promptFeedback"] = prompt_feedback

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from studio.exchange.bidi import visible_bidi
+from studio.exchange.grounding_html import CSS as GROUNDING_CSS
+from studio.exchange.grounding_html import grounding_section
 from studio.gallery.records import GalleryItem
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -69,7 +71,7 @@ def _head(title: str) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style></head><body>\n"
+        f"<title>{esc(title)}</title>\n<style>{CSS}{GROUNDING_CSS}</style></head><body>\n"
     )
 
 
@@ -105,6 +107,7 @@ def write_index(
         if item.text:
             out.write(f"<div class=\"text\">{render_text(item.text)}</div>")
         out.write(f"<div class=\"meta\">{_meta_line(item)}</div>")
+        out.write(grounding_section(item.grounding, folded=True))
         if item.id in story_of:
             out.write(f"<div class=\"meta\"><a href=\"{esc(story_of[item.id])}\">open the "
                       f"{esc(item.page)} →</a></div>")
@@ -118,14 +121,18 @@ def write_story(out: TextIO, story: StoryPage) -> None:
     out.write("<div class=\"story\"><p class=\"muted\"><a href=\"../index.html\">← all images</a></p>\n")
     out.write(f"<h1>{esc(story.title)}</h1>\n")
     last_prompt: tuple[int, str] | None = None
+    grounding = ""  # a turn's grounding follows its last picture
     for entry in story.entries:
         item = entry.item
         if (item.turn, item.prompt) != last_prompt:
+            out.write(grounding)
             out.write(f"<p class=\"turn\">{render_text(item.prompt)}</p>\n")
             last_prompt = (item.turn, item.prompt)
+        grounding = grounding_section(item.grounding)
         if item.text:
             out.write(f"<p>{render_text(item.text)}</p>\n")
         src = esc("../" + entry.file)
         out.write(f"<figure><a href=\"{src}\"><img src=\"{src}\" alt=\"{esc(item.prompt[:200])}\">"
                   f"</a><figcaption class=\"muted\">{_meta_line(item)}</figcaption></figure>\n")
+    out.write(grounding)
     out.write("</div></body></html>\n")

@@ -43,9 +43,10 @@ from studio.gallery.thumbnails import sniff
 
 SOFTWARE = "Image Studio"
 
-# Columns an answer's end may fill in after its images were saved mid-stream.
+# Columns an answer's end may fill in after its images were saved mid-stream (grounding
+# metadata comes with the last chunk).
 OUTCOME_FIELDS = frozenset({"finish_reason", "prompt_tokens", "output_tokens", "total_tokens",
-                            "latency_ms", "cost_usd"})
+                            "latency_ms", "cost_usd", "grounding"})
 
 
 def default_data_dir() -> Path:

@@ -17,6 +17,8 @@ CATALOG_PATH = Path(__file__).with_name("models.json")
 SHUTDOWN_WARNING_DAYS = 30  # a model this close to its shutdown date is flagged
 GROUNDING = {"none": "no grounding", "web": "Google Search grounding",
              "web+image": "Google Search and image-search grounding"}
+# What a request may ask for: no search, web search, or web and image search.
+GROUNDING_OFF, GROUNDING_WEB, GROUNDING_WEB_IMAGE = "off", "web", "web+image"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,25 @@ class ModelInfo:
     @property
     def supports_image_size(self) -> bool:
         return bool(self.image_sizes)
+
+    @property
+    def grounding_modes(self) -> tuple[str, ...]:
+        """The grounding a request to this model may ask for, "off" first; () when none."""
+        if self.grounding == "web":
+            return (GROUNDING_OFF, GROUNDING_WEB)
+        if self.grounding == "web+image":
+            return (GROUNDING_OFF, GROUNDING_WEB, GROUNDING_WEB_IMAGE)
+        return ()
+
+    def grounding_for(self, wanted: str | None) -> str:
+        """The grounding a request asks for: `wanted` where this model has it, the web alone
+        when it lacks image search, else off."""
+        modes = self.grounding_modes
+        if wanted in modes:
+            return str(wanted)
+        if wanted == GROUNDING_WEB_IMAGE and GROUNDING_WEB in modes:
+            return GROUNDING_WEB
+        return GROUNDING_OFF
 
     def price_per_image(self, image_size: str | None = None) -> float:
         """USD for one output image at `image_size` (its native size when it has none)."""

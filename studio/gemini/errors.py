@@ -125,6 +125,13 @@ def _from_api_error(exc: genai_errors.APIError, model: str) -> StudioError:
             "STUDIO_MAX_REQUEST_MB to the endpoint's limit so older turns are left out.",
             code,
         )
+    if code == 400 and "search" in detail.lower() and "not supported" in detail.lower():
+        return StudioError(
+            "refused",
+            f"{model} does not take Google Search grounding here (400: {detail}) Set "
+            "“Google Search grounding” in the sidebar to Off, or pick a model that has it.",
+            code,
+        )
     if code == 400:
         return StudioError("refused", f"Gemini refused the request (400): {detail}", code)
     if code in (408, 504):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.genai import types
 
 from studio.gemini.catalog import ModelInfo
+from studio.gemini.grounding import search_tools
 from studio.gemini.settings import GenerationSettings
 
 
@@ -15,7 +16,8 @@ def build_config(
     system_instruction: str | None = None,
     aspect_ratio: bool = True,
 ) -> types.GenerateContentConfig:
-    """A config for `info`'s model; `aspect_ratio=False` lets an edit keep its image's shape."""
+    """A config for `info`'s model; `aspect_ratio=False` lets an edit keep its image's shape.
+    The Google Search tool goes only to a model the catalog says grounds (see grounding.py)."""
     ratio = settings.aspect_ratio if aspect_ratio else None
     image_config = types.ImageConfig(
         aspect_ratio=ratio if ratio in info.aspect_ratios else None,
@@ -36,4 +38,5 @@ def build_config(
         seed=settings.seed,
         thinking_config=thinking,
         system_instruction=system_instruction,
+        tools=search_tools(settings.grounding, info),
     )

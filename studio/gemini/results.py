@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
+from studio.gemini.grounding import Grounding
 from studio.gemini.reasons import finish_message
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class Result:
     model_version: str | None = None
     error: StudioError | None = None
     cost_usd: float = 0.0  # estimated, priced once when the call ends (gemini/calls.py)
+    grounding: Grounding | None = None  # what Google Search grounding returned, if it ran
 
     @property
     def images(self) -> list[ImagePart]:
@@ -118,6 +120,10 @@ class ResultBuilder:
         for candidate in (response.candidates or [])[:1]:
             if candidate.finish_reason is not None:
                 r.finish_reason = _enum_name(candidate.finish_reason)
+                changed = True
+            if candidate.grounding_metadata is not None:
+                found = Grounding.from_metadata(candidate.grounding_metadata)
+                r.grounding = found if r.grounding is None else r.grounding.merged(found)
                 changed = True
             for part in (candidate.content.parts or []) if candidate.content else []:
                 changed = self._add_part(part) or changed

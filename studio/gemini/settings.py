@@ -11,7 +11,7 @@ MAX_VARIANTS = 4
 # What a record carries: everything that shaped the image. The timeout is how long the app
 # waited, not how the image was made, and the variant count belongs to the batch.
 _RECORDED = ("model", "aspect_ratio", "image_size", "temperature", "seed", "include_thoughts",
-             "thinking_level")
+             "thinking_level", "grounding")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class GenerationSettings:
     include_thoughts: bool = True
     timeout_s: float = 120.0
     thinking_level: str | None = None  # a ThinkingLevel name the model takes; None = its default
+    grounding: str = "off"  # Google Search grounding: "off", "web" or "web+image"
 
     def for_variant(self, index: int) -> GenerationSettings:
         """Variant i differs by seed, so parallel calls do not return the same image."""

@@ -197,6 +197,7 @@ class PageChat:
             attachments=attachments,
             note=note,
             prompt=prompt if prompt != instruction else None,
+            grounding=result.grounding.to_record() if result.grounding else {},
         )
         self.turns.append(turn)
         if not self.title:

@@ -66,7 +66,8 @@ def _new_item(result: Result, index: int, settings: GenerationSettings,
 
 
 def outcome(result: Result) -> dict[str, Any]:
-    """What only the end of an answer tells: usage, cost per image, how it finished."""
+    """What only the end of an answer tells: usage, cost per image, how it finished, and
+    what Google Search grounding found."""
     images = max(1, len(result.images))
     return {
         "finish_reason": result.finish_reason or (result.error.kind if result.error else None),
@@ -75,6 +76,8 @@ def outcome(result: Result) -> dict[str, Any]:
         "total_tokens": result.usage.total_tokens,
         "latency_ms": round(result.latency_ms),
         "cost_usd": round(result.cost_usd / images, 6),  # this image's share
+        # the queries, sources and entry point arrive with the answer's last chunk
+        "grounding": result.grounding.to_record() if result.grounding else {},
     }
 
 

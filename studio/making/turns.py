@@ -74,6 +74,7 @@ class Turn:
     attachments: list[str] = field(default_factory=list)
     note: str | None = None  # what the request left out to stay within the limits
     prompt: str | None = None  # the text sent, when the page built it from the instruction
+    grounding: dict[str, Any] = field(default_factory=dict)  # Grounding.to_record(), or {}
 
     @property
     def image_ids(self) -> list[str]:
@@ -109,6 +110,7 @@ class Turn:
             "attachments": list(self.attachments),
             "note": self.note,
             "prompt": self.prompt,
+            "grounding": dict(self.grounding),
         }
 
     @classmethod
@@ -122,6 +124,7 @@ class Turn:
             attachments=[str(a) for a in data.get("attachments") or []],
             note=data.get("note"),
             prompt=data.get("prompt"),
+            grounding=dict(data["grounding"]) if isinstance(data.get("grounding"), dict) else {},
         )
 
 

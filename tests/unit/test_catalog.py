@@ -156,3 +156,15 @@ def test_the_thinking_level_reaches_the_request_only_where_the_model_takes_it() 
     other = build_config(replace(settings, model="gemini-2.5-flash-image"),
                          catalog.get("gemini-2.5-flash-image"))
     assert other.thinking_config is None
+
+
+def test_3_pro_image_thinks_at_a_fixed_level_and_31_flash_takes_minimal_or_high() -> None:
+    # The image-generation docs give a thinking level to 3.1 Flash Image only (minimal, its
+    # default, or high); 3 Pro Image always thinks and takes none (low/high are the text
+    # model's levels).
+    catalog = load_catalog()
+    pro = catalog.get("gemini-3-pro-image")
+    assert pro.thinking and pro.thinking_levels == ()
+    assert catalog.get("gemini-3.1-flash-image").thinking_levels == ("minimal", "high")
+    config = build_config(GenerationSettings(model=pro.id, thinking_level="high"), pro)
+    assert config.thinking_config is None or config.thinking_config.thinking_level is None
