@@ -367,3 +367,16 @@ def fork_chat(page: str, index: int) -> PageChat | None:
 def clicked(key: str) -> bool:
     """A button's click in this run, read before (or without) drawing the button again."""
     return bool(st.session_state.get(key))
+
+
+def select_items(item_ids: list[str]) -> None:
+    """Add these gallery items to the selection (e.g. "select all on this page")."""
+    _session().gallery_selection.update(item_ids)
+    for item_id in item_ids:
+        st.session_state[f"gallery_sel_{item_id}"] = True
+
+
+def clear_selection() -> None:
+    """Empty the gallery selection, and the checkboxes that show it."""
+    _session().gallery_selection.clear()
+    clear_widgets("gallery_sel_")

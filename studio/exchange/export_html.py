@@ -14,12 +14,12 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TextIO
 
 from studio.exchange.bidi import visible_bidi
 from studio.exchange.export_css import CSS
 from studio.exchange.markdown import render_markdown
+from studio.gallery.dates import when
 from studio.gallery.money import format_usd
 from studio.gallery.records import GalleryItem
 from studio.making.wording import PAGE_LABELS, PAGE_PLURALS, follow_up, headline, words_of
@@ -59,16 +59,6 @@ def render_text(text: str | None) -> str:
     """Plain text (a prompt) as safe HTML: escaped first, then **bold** and line breaks."""
     escaped = esc(text)
     return _BOLD.sub(r"<strong>\1</strong>", escaped).replace("\n", "<br>\n")
-
-
-def when(iso: str, *, time: bool = True) -> str:
-    """'2026-12-01T14:05:09+00:00' -> '1 Dec 2026, 14:05 UTC' (or '1 Dec 2026')."""
-    try:
-        t = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso[:16]
-    day = f"{t.day} {t:%b %Y}"
-    return f"{day}, {t:%H:%M} UTC" if time else day
 
 
 def _head(title: str) -> str:

@@ -83,6 +83,17 @@ class SQLiteConversations:
         with self._sql.db() as conn:
             return [ConversationSummary(*row) for row in conn.execute(sql, args)]
 
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """id -> title for the given conversations (missing ids are left out)."""
+        out: dict[str, str] = {}
+        with self._sql.db() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                out.update(conn.execute(
+                    f"SELECT id, title FROM conversations WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk).fetchall())
+        return out
+
     def delete(self, conversation_id: str) -> set[str] | None:
         with self._sql.write() as conn:
             shas = {r[0] for r in conn.execute(
