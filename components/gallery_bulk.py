@@ -44,18 +44,21 @@ def bulk_actions(shown: Sequence[GalleryItem], *, trash: bool) -> None:
     selected = sorted(state.selection())
     live = [i for i in selected if (item := store.get(i)) is not None and item.deleted_at is None]
     locked = state.read_only_reason()
-    with st.container(horizontal=True, vertical_alignment="bottom"):
+    with st.container(border=bool(selected), horizontal=True, vertical_alignment="center"):
+        if selected:
+            st.markdown(f"**{len(selected)} selected**", width="content")
         st.button("Select this page", key="gallery_select_page", icon=":material/select_all:",
                   on_click=state.select_items, args=([i.id for i in shown],), type="tertiary")
         if not selected:
             return
-        st.button(f"Clear {len(selected)} selected", key="gallery_clear_selection",
+        st.button("Clear", key="gallery_clear_selection",
                   icon=":material/deselect:", on_click=state.clear_selection, type="tertiary")
         if trash or not live:
             return
         tags = st.multiselect("Tag the selection", sorted(store.facets()["tags"]),
                               key="gallery_bulk_tags", accept_new_options=True,
-                              placeholder="Add tags…", disabled=bool(locked), width=260)
+                              placeholder="Tags for all of them…", disabled=bool(locked),
+                              width=240, label_visibility="collapsed")
         st.button("Add tags", key="gallery_bulk_tag", icon=":material/sell:",
                   disabled=bool(locked) or not tags, help=locked,
                   on_click=_tag, args=(live, list(tags or [])))
@@ -65,5 +68,4 @@ def bulk_actions(shown: Sequence[GalleryItem], *, trash: bool) -> None:
                   disabled=bool(locked), help=locked, on_click=_favourite, args=(live, False))
         st.button(f"Delete {len(live)}", key="gallery_bulk_delete", icon=":material/delete:",
                   disabled=bool(locked), help=locked, on_click=_delete, args=(live,))
-    st.caption(f"{plural(len(live), 'image')} selected: export them below with "
-               "“Selected images”.")
+        st.caption("Export them below: “Selected images”.", width="content")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components import state
@@ -51,7 +52,7 @@ def _lineage(item: GalleryItem) -> None:
         return
     st.markdown("**Edit lineage**")
     chain = [*ancestors, item, *children]
-    for column, other in zip(st.columns(min(6, len(chain))), chain[:6], strict=False):
+    for column, other in zip(st.columns(6), chain[:6], strict=False):
         with column:
             thumbnail_or_note(store, other)
             label = "this image" if other.id == item.id else (
@@ -113,8 +114,8 @@ def render_detail(item_id: str) -> None:
         with st.expander("Prompt sent to the model", expanded=words.engineered is None):
             st.text(visible_bidi(item.prompt) or "—")
         facts = detail_facts(item)
-        st.dataframe({"field": [k for k, _ in facts], "value": [v for _, v in facts]},
-                     hide_index=True, width="stretch")
+        st.table(pd.DataFrame({"": [v for _, v in facts]}, index=[k for k, _ in facts]),
+                 border="horizontal")
         fav = st.toggle("Favourite", value=item.favourite, key=f"gallery_fav_{item.id}",
                         disabled=bool(locked), help=locked)
         if fav != item.favourite:

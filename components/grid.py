@@ -72,16 +72,28 @@ def image_grid(items: Sequence[GalleryItem], *, trash: bool = False, group_by: s
     store = state.store()
     titles = store.conversation_titles([i.conversation_id for i in items if i.conversation_id])
     if group_by == "none":
-        _cards(store, items, titles, trash)
+        _cards(store, items, titles, trash, "none")
         return
     for heading, members in grouped(items, group_by, titles):
         st.markdown(f"##### {safe_markdown(heading)}")
         st.caption(f"{len(members)} image{'s' * (len(members) != 1)}")
-        _cards(store, members, titles, trash)
+        _cards(store, members, titles, trash, group_by)
 
 
-def caption(item: GalleryItem, title: str | None) -> str:
+STEP_WORD = {"story": "Scene", "recipe": "Step"}
+
+
+def caption(item: GalleryItem, title: str | None, group_by: str = "none") -> str:
+    """A card's caption; inside a group whose heading already names it, just its place."""
     star = ":material/star: " if item.favourite else ""
+    step = STEP_WORD.get(item.page)
+    if group_by == "story" and step and item.conversation_id:
+        return f"{star}{step} {item.position + 1}"
+    if group_by == "conversation" and item.conversation_id:
+        place = f"{step} {item.position + 1}" if step else safe_markdown(words_of(item, title).said[:60])
+        return f"{star}Version {item.turn + 1} · {place}" if item.page != "text" else f"{star}Variant {item.turn + 1}"
+    if group_by == "experiment" and _experiment(item):
+        return f"{star}{safe_markdown(words_of(item, title).said[:70])}"
     label = PAGE_LABELS.get(item.page, item.page.title())
     text = f"{star}**{label}** · {safe_markdown(display_prompt(item, title)[:70])}"
     if said := follow_up(item, title):
@@ -90,14 +102,14 @@ def caption(item: GalleryItem, title: str | None) -> str:
 
 
 def _cards(store: GalleryStore, items: Sequence[GalleryItem], titles: dict[str, str],
-           trash: bool) -> None:
+           trash: bool, group_by: str) -> None:
     selection = state.selection()
     locked = state.read_only_reason()
     for start in range(0, len(items), COLUMNS):
         for column, item in zip(st.columns(COLUMNS), items[start:start + COLUMNS], strict=False):
             with column, st.container(border=True):
                 thumbnail_or_note(store, item)
-                st.caption(caption(item, titles.get(item.conversation_id or "")))
+                st.caption(caption(item, titles.get(item.conversation_id or ""), group_by))
                 with st.container(horizontal=True, vertical_alignment="center"):
                     st.checkbox("Select", value=item.id in selection,
                                 key=f"gallery_sel_{item.id}", label_visibility="collapsed",

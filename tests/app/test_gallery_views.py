@@ -137,10 +137,10 @@ def test_the_detail_opens_in_a_dialog_with_only_the_fields_that_apply(open_page,
     assert not [b for b in at.main.button if b.key == "gallery_delete"], "not on the page"
     assert dialog.subheader[0].value == "A turtle finding the sea"
     assert "version 2: give it a red scarf" in " ".join(c.value for c in dialog.caption)
-    facts = dialog.dataframe[0].value
-    values = [str(v) for v in facts["value"]]
+    facts = dialog.table[0].value
+    fields, values = list(facts.index), [str(v) for v in facts.iloc[:, 0]]
     assert "None" not in values and "nan" not in values
-    assert "Image size" not in list(facts["field"]) and "Seed" not in list(facts["field"])
-    assert dict(zip(facts["field"], values, strict=True))["Est. cost"] == "$0.039"
+    assert "Image size" not in fields and "Seed" not in fields and "Model" not in fields
+    assert dict(zip(fields, values, strict=True))["Est. cost"] == "$0.039"
     at.button(key="gallery_detail_close").click().run()
     assert not _dialogs(at)
