@@ -389,3 +389,16 @@ def grounding_seen(page: str) -> tuple[str, str] | None:
 
 def set_grounding_seen(page: str, model: str, mode: str) -> None:
     _session().grounding_seen[page] = (model, mode)
+
+
+def select_items(item_ids: list[str]) -> None:
+    """Add these gallery items to the selection (e.g. "select all on this page")."""
+    _session().gallery_selection.update(item_ids)
+    for item_id in item_ids:
+        st.session_state[f"gallery_sel_{item_id}"] = True
+
+
+def clear_selection() -> None:
+    """Empty the gallery selection, and the checkboxes that show it."""
+    _session().gallery_selection.clear()
+    clear_widgets("gallery_sel_")

@@ -9,10 +9,11 @@ import streamlit as st
 from components import state
 from components.auth import signed_in_user
 from components.conversations import show_notices
+from components.gallery_bulk import bulk_actions
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
 from components.gallery_import import import_panel
-from components.grid import image_grid, metadata_table
+from components.grid import GROUPINGS, image_grid, metadata_table
 from studio.gallery.records import GalleryFilter
 
 PER_PAGE = 48
@@ -34,7 +35,13 @@ with st.container(border=True):
     model = model_col.selectbox("Model", ["all", *facets["models"]], key="gallery_model",
                                 format_func=lambda m: "All models" if m == "all" else m)
     favourites = fav_col.toggle("Favourites", key="gallery_favourites")
-    dates = st.date_input("Made between", value=(), key="gallery_dates", width=260)
+    tag_col, date_col, group_col = st.columns([3, 2, 2], vertical_alignment="bottom")
+    tags = tag_col.multiselect("Tags", facets["tags"], key="gallery_tags",
+                               placeholder="Any tag" if facets["tags"] else "No tags yet",
+                               help="Images carrying every tag chosen.")
+    dates = date_col.date_input("Made between", value=(), key="gallery_dates")
+    group_by = group_col.selectbox("Group by", list(GROUPINGS), key="gallery_group",
+                                   format_func=GROUPINGS.get)
     trash = st.toggle("Show recently deleted", key="gallery_trash",
                       help="Deleted images can be restored for 7 days.")
     me = signed_in_user()
@@ -46,6 +53,7 @@ flt = GalleryFilter(
     model=None if model == "all" else model,
     favourite=True if favourites else None,
     text=text.strip() or None,
+    tags=list(tags) or None,
     since=dates[0] if len(dates) >= 1 else None,
     until=dates[1] if len(dates) == 2 else None,
     only_deleted=trash,
@@ -60,7 +68,7 @@ if detail_id:
 
 if total == 0:
     st.info("Nothing here yet. Make something on the Story, Editing, Recipe or Text pages."
-            if not (text or favourites or page != "all" or trash or mine) else
+            if not (text or favourites or tags or page != "all" or trash or mine) else
             "No images match these filters.", icon=":material/image_search:")
 else:
     pages = max(1, math.ceil(total / PER_PAGE))
@@ -73,8 +81,9 @@ else:
         format_func={"grid": ":material/grid_view: Grid", "table": ":material/table: Table"}.get,
         label_visibility="collapsed") or "grid"
     if view == "grid":  # only the chosen view is built: the table reads every filtered row
-        image_grid(store.query(flt, offset=(current - 1) * PER_PAGE, limit=PER_PAGE),
-                   trash=trash)
+        shown = store.query(flt, offset=(current - 1) * PER_PAGE, limit=PER_PAGE)
+        bulk_actions(shown, trash=trash)
+        image_grid(shown, trash=trash, group_by=group_by or "none")
     else:
         metadata_table(store, flt)
 

@@ -15,6 +15,7 @@ from components.render import meta_line, required, show_image, show_message
 from studio.gemini.settings import MAX_VARIANTS
 from studio.making.prompts import TEXT_EXAMPLES, TEXT_FORMATS, TEXT_STYLES, TextBrief, text_prompt
 from studio.making.variants import make_variants
+from studio.making.wording import record
 from studio.proofread import ocr_status, proofreader
 
 PAGE = "text"
@@ -60,7 +61,8 @@ if generate and required(headline, "Type a headline first: it is the text to ren
             # headline first: the gallery captions an image with its first input
             extra={"inputs": {"text_headline": brief.headline, "text_body": brief.body,
                               "text_details": brief.details, "text_format": brief.format,
-                              "text_style": brief.style}},
+                              "text_style": brief.style},
+                   **record(brief.headline, brief.headline)},
             review=proofreader(intended) if ocr.available else None, review_key="proofread",
         )
         failed = sum(1 for v in batch.variants if not v.items)

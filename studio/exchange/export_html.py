@@ -1,9 +1,11 @@
-"""Static HTML for exports: a contact sheet and one page per story/recipe.
+"""Static HTML for exports: a cover and contact sheet, and one page per story/recipe.
 
 Opens from the unzipped folder with no server and no network: relative links only, CSS
-inline, no script. Prompts and model text are untrusted (a prompt can hold
-`<script>` or `"><img onerror=...>`), so every text goes through `html.escape` and model
-Markdown is shown as plain text with line breaks and **bold** as the one markup kept.
+inline, no script. Prompts and model text are untrusted (a prompt can hold `<script>` or
+`"><img onerror=...>`): every text goes through `html.escape`, and model Markdown through
+markdown-it-py with raw HTML, links and images off (studio/exchange/markdown.py).
+Headlines are in the user's words (studio/making/wording.py); the engineered prompt sent
+to the model sits under a <details> fold.
 """
 
 from __future__ import annotations
@@ -15,31 +17,21 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from studio.exchange.bidi import visible_bidi
+from studio.exchange.export_css import CSS
 from studio.exchange.grounding_html import CSS as GROUNDING_CSS
 from studio.exchange.grounding_html import grounding_section
+from studio.exchange.markdown import render_markdown
+from studio.gallery.dates import when
+from studio.gallery.money import format_usd
 from studio.gallery.records import GalleryItem
+from studio.making.wording import PAGE_LABELS, PAGE_PLURALS, follow_up, headline, words_of
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 # No script may run even if escaping were ever missed somewhere. Images and styles are
 # left alone: browsers disagree on what 'self' means for file:// pages.
 _CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
-
-CSS = """
-body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:24px;
-background:#f6f6f4;color:#222}
-h1{font-size:22px;margin:0 0 4px}.muted{color:#777;font-size:13px}
-nav ul{padding-left:18px}a{color:#1a5fb4}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:16px;margin-top:16px}
-.card{background:#fff;border-radius:8px;box-shadow:0 1px 3px #0002;overflow:hidden}
-.card img{width:100%;height:240px;object-fit:contain;background:#eee;display:block}
-.card .body{padding:8px 10px}.prompt{font-weight:600;margin:0 0 4px;white-space:pre-wrap}
-.text{font-size:13px;color:#444;max-height:9em;overflow:auto}
-.meta{font-size:12px;color:#777;margin-top:6px}
-.story{max-width:760px;margin:0 auto;background:#fff;padding:24px 32px;border-radius:8px}
-.story figure{margin:16px 0}.story img{max-width:100%;border-radius:6px}
-.turn{border-left:3px solid #1a5fb4;padding-left:10px;color:#1a5fb4;margin-top:24px}
-"""
+STEP_WORD = {"story": "Scene", "recipe": "Step"}
 
 
 @dataclass
@@ -51,9 +43,14 @@ class ExportEntry:
 @dataclass
 class StoryPage:
     kind: str  # "story" | "recipe"
-    title: str
+    title: str  # unique in the export: subject, date, and the time when that is not enough
     file: str  # e.g. stories/a-red-fox-1a2b3c4d.html
     entries: list[ExportEntry] = field(default_factory=list)
+    subject: str = ""  # in the user's words: the premise or the dish
+
+    @property
+    def versions(self) -> list[int]:
+        return sorted({e.item.turn for e in self.entries})
 
 
 def esc(value: object) -> str:
@@ -61,7 +58,7 @@ def esc(value: object) -> str:
 
 
 def render_text(text: str | None) -> str:
-    """Model text as safe HTML: escaped first, then **bold** and line breaks only."""
+    """Plain text (a prompt) as safe HTML: escaped first, then **bold** and line breaks."""
     escaped = esc(text)
     return _BOLD.sub(r"<strong>\1</strong>", escaped).replace("\n", "<br>\n")
 
@@ -75,8 +72,9 @@ def _head(title: str) -> str:
     )
 
 
-def _meta_line(item: GalleryItem) -> str:
-    bits = [item.page, item.model, item.created_at[:19].replace("T", " ") + " UTC"]
+def meta_line(item: GalleryItem) -> str:
+    bits = [PAGE_LABELS.get(item.page, item.page), item.model, when(item.created_at),
+            format_usd(item.cost_usd)]
     if item.favourite:
         bits.append("★ favourite")
     if item.tags:
@@ -84,55 +82,91 @@ def _meta_line(item: GalleryItem) -> str:
     return " · ".join(esc(b) for b in bits if b)
 
 
+def prompt_fold(item: GalleryItem, title: str | None) -> str:
+    engineered = words_of(item, title).engineered
+    if not engineered:
+        return ""
+    return (f"<details><summary>Prompt sent to the model</summary>"
+            f"<p>{esc(engineered)}</p></details>")
+
+
+def _card(entry: ExportEntry, title: str | None, story_file: str | None) -> str:
+    item, src = entry.item, esc(entry.file)
+    name = headline(item, title)
+    parts = [f"<article class=\"card\"><a href=\"{src}\"><img src=\"{src}\" loading=\"lazy\" "
+             f"alt=\"{esc(name[:200])}\"></a><div class=\"body\"><h3>{esc(name)}</h3>"]
+    if said := follow_up(item, title):
+        parts.append(f"<p class=\"follow\">Version {item.turn + 1}: {esc(said)}</p>")
+    if item.text:
+        parts.append(f"<div class=\"text\">{render_markdown(item.text)}</div>")
+    parts.append(prompt_fold(item, title))
+    parts.append(f"<div class=\"meta\">{meta_line(item)}</div>")
+    parts.append(grounding_section(item.grounding, folded=True))
+    if story_file:
+        parts.append(f"<div class=\"meta noprint\"><a href=\"{esc(story_file)}\">Read the whole "
+                     f"{esc(PAGE_LABELS.get(item.page, item.page).lower())} →</a></div>")
+    parts.append("</div></article>\n")
+    return "".join(parts)
+
+
 def write_index(
     out: TextIO, entries: Iterable[ExportEntry], stories: list[StoryPage], exported_at: str,
-    total: int, story_of: dict[str, str],
+    cover: str, story_of: dict[str, str], titles: dict[str, str] | None = None,
 ) -> None:
-    """The contact sheet. `story_of` maps item id -> the story/recipe page it appears on."""
-    out.write(_head("Image Studio export"))
-    out.write(f"<h1>Image Studio export</h1><p class=\"muted\">{total} images · exported "
-              f"{esc(exported_at[:19].replace('T', ' '))} UTC · details in manifest.csv</p>\n")
-    if stories:
-        out.write("<nav><h2>Stories and recipes</h2><ul>\n")
-        for story in stories:
-            out.write(f"<li><a href=\"{esc(story.file)}\">{esc(story.title)}</a> "
-                      f"<span class=\"muted\">{esc(story.kind)} · {len(story.entries)} images</span></li>\n")
-        out.write("</ul></nav>\n")
-    out.write("<main class=\"grid\">\n")
+    """The cover, the stories and recipes, then every image by page. `story_of` maps item id
+    -> its story/recipe page; `titles` conversation id -> title (for older items' words)."""
+    titles = titles or {}
+    out.write(_head("Image Studio export · " + when(exported_at)))
+    out.write(f"<div class=\"wrap\">{cover}\n")
+    by_page: dict[str, list[ExportEntry]] = {}
     for entry in entries:
-        item, src = entry.item, esc(entry.file)
-        out.write(f"<article class=\"card\"><a href=\"{src}\"><img src=\"{src}\" loading=\"lazy\" "
-                  f"alt=\"{esc(item.prompt[:200])}\"></a><div class=\"body\">"
-                  f"<p class=\"prompt\">{esc(item.prompt)}</p>")
-        if item.text:
-            out.write(f"<div class=\"text\">{render_text(item.text)}</div>")
-        out.write(f"<div class=\"meta\">{_meta_line(item)}</div>")
-        out.write(grounding_section(item.grounding, folded=True))
-        if item.id in story_of:
-            out.write(f"<div class=\"meta\"><a href=\"{esc(story_of[item.id])}\">open the "
-                      f"{esc(item.page)} →</a></div>")
-        out.write("</div></article>\n")
-    out.write("</main></body></html>\n")
+        by_page.setdefault(entry.item.page, []).append(entry)
+    order = [p for p in PAGE_LABELS if p in by_page] + [p for p in by_page if p not in PAGE_LABELS]
+    for page in order:
+        group = by_page[page]
+        out.write(f"<h2 class=\"section\">{esc(PAGE_PLURALS.get(page, page.title()))} "
+                  f"<span class=\"muted\">{len(group)} image{'s' * (len(group) != 1)}</span></h2>"
+                  "\n<main class=\"grid\">\n")
+        for entry in group:
+            cid = entry.item.conversation_id
+            out.write(_card(entry, titles.get(cid) if cid else None, story_of.get(entry.item.id)))
+        out.write("</main>\n")
+    out.write("</div></body></html>\n")
 
 
-def write_story(out: TextIO, story: StoryPage) -> None:
-    """One story/recipe: each turn's prompt, then its texts and images in answer order."""
+def write_story(out: TextIO, story: StoryPage, titles: dict[str, str] | None = None) -> None:
+    """One story/recipe: each version's words, then its scenes (text and image) in order."""
+    titles = titles or {}
     out.write(_head(story.title))
-    out.write("<div class=\"story\"><p class=\"muted\"><a href=\"../index.html\">← all images</a></p>\n")
-    out.write(f"<h1>{esc(story.title)}</h1>\n")
-    last_prompt: tuple[int, str] | None = None
-    grounding = ""  # a turn's grounding follows its last picture
-    for entry in story.entries:
-        item = entry.item
-        if (item.turn, item.prompt) != last_prompt:
-            out.write(grounding)
-            out.write(f"<p class=\"turn\">{render_text(item.prompt)}</p>\n")
-            last_prompt = (item.turn, item.prompt)
-        grounding = grounding_section(item.grounding)
-        if item.text:
-            out.write(f"<p>{render_text(item.text)}</p>\n")
-        src = esc("../" + entry.file)
-        out.write(f"<figure><a href=\"{src}\"><img src=\"{src}\" alt=\"{esc(item.prompt[:200])}\">"
-                  f"</a><figcaption class=\"muted\">{_meta_line(item)}</figcaption></figure>\n")
-    out.write(grounding)
+    kind = PAGE_LABELS.get(story.kind, story.kind)
+    first = story.entries[0].item if story.entries else None
+    models = sorted({e.item.model for e in story.entries if e.item.model})
+    versions = story.versions
+    out.write("<div class=\"story\"><nav class=\"back muted\"><a href=\"../index.html\">← "
+              "Everything in this export</a></nav>\n<header>"
+              f"<p class=\"muted\">{esc(kind)}</p><h1>{esc(story.subject or story.title)}</h1>"
+              f"<p class=\"muted\">{len(versions)} version{'s' * (len(versions) != 1)} · "
+              f"{len(story.entries)} picture{'s' * (len(story.entries) != 1)} · made "
+              f"{esc(when(first.created_at) if first else '')} · {esc(', '.join(models))}</p>"
+              "</header>\n")
+    step = STEP_WORD.get(story.kind, "Picture")
+    for turn in versions:
+        scenes = [e for e in story.entries if e.item.turn == turn]
+        lead = scenes[0].item
+        title = titles.get(lead.conversation_id or "")
+        out.write(f"<section class=\"version\"><h2>Version {turn + 1}</h2>"
+                  f"<p class=\"muted\">{esc(when(lead.created_at))}</p>")
+        if said := follow_up(lead, title):
+            out.write(f"<p class=\"follow\">Asked for: {esc(said)}</p>")
+        out.write(prompt_fold(lead, title) + "\n")
+        for n, entry in enumerate(scenes, start=1):
+            item, src = entry.item, esc("../" + entry.file)
+            out.write("<section class=\"scene\">")
+            if item.text:
+                out.write(render_markdown(item.text))
+            out.write(f"<figure><a href=\"{src}\"><img src=\"{src}\" alt=\"{esc(step)} {n}: "
+                      f"{esc(headline(item, title)[:160])}\"></a><figcaption class=\"muted\">"
+                      f"{esc(step)} {n} · {meta_line(item)}</figcaption></figure></section>\n")
+        out.write(grounding_section(scenes[-1].item.grounding))  # the version's searches
+        out.write("</section>\n")
     out.write("</div></body></html>\n")

@@ -4,10 +4,14 @@ The ZIP is streamed: images are copied file-to-entry (never all in memory), stor
 uncompressed (PNG/JPEG are compressed already: deflating them costs time, saves nothing),
 into a temp file beside the target that is renamed into place only when complete.
 
-    images/<NNNN>-<page>-<slug>-<id8>.<ext>   original stored bytes
-    blobs/<sha>.<ext>                         conversation images that are not gallery items
+    images/<NNNN>-<page>-<slug>-<id8>.<ext>   original stored bytes, one file per sha256
+    blobs/<sha>.<ext>                         history images that are no exported item
     manifest.csv, manifest.json               every item field (+ `file`); JSON adds conversations
-    index.html, stories/*.html, recipes/*.html
+    index.html                                a cover, then every image by page
+    stories/*.html, recipes/*.html            one page per story or recipe, print-ready
+
+Version 2 (this one) stopped storing a history image twice: see export_blobs.py. Version 1
+exports (with the second copies under blobs/) still import.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studio.exchange.export_html import ExportEntry, StoryPage, write_index, write_story
-from studio.exchange.filenames import image_name, short_id, slugify
-from studio.gallery.conversations import blob_refs
+from studio.exchange.export_blobs import conversation_files
+from studio.exchange.export_cover import cover_html
+from studio.exchange.export_html import ExportEntry, write_index, write_story
+from studio.exchange.export_pages import story_pages
+from studio.exchange.filenames import image_name
 from studio.gallery.files import pid_alive
 from studio.gallery.records import (
     ITEM_FIELDS,
@@ -39,10 +45,11 @@ from studio.gallery.records import (
     sanitize_settings,
 )
 from studio.gallery.store import GalleryStore
+from studio.making.wording import headline
 
 FORMAT = "image-studio-export"
-VERSION = 1
-STORY_PAGES = {"story": "stories", "recipe": "recipes"}
+VERSION = 2
+READABLE_VERSIONS = (1, 2)  # what import accepts
 _BATCH = 500
 _COPY_BUF = 1 << 20
 Progress = Callable[[int, int], None]
@@ -122,59 +129,6 @@ def _manifest_row(entry: ExportEntry) -> dict[str, Any]:
     return row
 
 
-def _story_pages(entries: list[ExportEntry], titles: dict[str, str]) -> list[StoryPage]:
-    groups: dict[str, StoryPage] = {}
-    for entry in entries:
-        item = entry.item
-        if item.page not in STORY_PAGES:
-            continue
-        key = item.conversation_id or item.id
-        if key not in groups:
-            title = titles.get(key) or item.prompt[:80] or item.page.title()
-            file = f"{STORY_PAGES[item.page]}/{slugify(title, 50, item.page)}-{short_id(key)}.html"
-            groups[key] = StoryPage(item.page, title, file)
-        groups[key].entries.append(entry)
-    used: set[str] = set()
-    for story in groups.values():
-        story.entries.sort(key=lambda e: (e.item.turn, e.item.position, e.item.created_at))
-        while story.file in used:  # two slugs + short ids colliding: vanishingly rare
-            story.file = story.file.replace(".html", "-2.html")
-        used.add(story.file)
-    return list(groups.values())
-
-
-def _conversations(
-    store: GalleryStore, entries: list[ExportEntry], report: ExportReport
-) -> tuple[list[dict[str, Any]], dict[str, Path]]:
-    """Conversation records for the exported items + blob files they need (arcname -> path)."""
-    by_sha = {e.item.sha256: e.file for e in entries}
-    records: list[dict[str, Any]] = []
-    blob_files: dict[str, Path] = {}
-    for cid in dict.fromkeys(e.item.conversation_id for e in entries if e.item.conversation_id):
-        record = store.conversation_record(cid)
-        if record is None:
-            continue
-        files: dict[str, str] = {}
-        try:
-            for sha in sorted(blob_refs(record["history"])):
-                if sha in by_sha:
-                    files[sha] = by_sha[sha]
-                    continue
-                path = store.blob_path(sha)
-                if not path.exists():
-                    raise KeyError(sha)
-                files[sha] = f"blobs/{sha}.{path.suffix.lstrip('.') or 'bin'}"
-                blob_files[files[sha]] = path
-        except KeyError as missing:
-            report.warnings.append(f"conversation {cid}: image {missing} is missing; left out")
-            continue
-        record["settings"] = sanitize_settings(record["settings"])
-        record["transcript"] = sanitize_settings(record["transcript"])
-        record["blob_files"] = files
-        records.append(record)
-    return records, blob_files
-
-
 _TMP_PREFIX = ".tmp-export-"
 
 
@@ -207,13 +161,14 @@ def export_zip(
             titles, records = _write_conversations(zf, store, entries, report)
             exported_at = now_iso()
             _write_manifests(zf, entries, records, exported_at)
-            stories = _story_pages(entries, titles)
+            stories = story_pages(entries, titles)
             story_of = {e.item.id: s.file for s in stories for e in s.entries}
             with _text_entry(zf, "index.html") as out:
-                write_index(out, entries, stories, exported_at, len(entries), story_of)
+                write_index(out, entries, stories, exported_at,
+                            cover_html(entries, stories, exported_at), story_of, titles)
             for story in stories:
                 with _text_entry(zf, story.file) as out:
-                    write_story(out, story)
+                    write_story(out, story, titles)
             report.pages = len(stories)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
@@ -233,12 +188,16 @@ def _write_images(
     total = len(items)
     if progress:
         progress(0, total)
+    written: dict[str, str] = {}  # sha256 -> its entry: two items of one image share a file
     for n, item in enumerate(items, start=1):
         src = store.image_path(item)
         ext = MIME_EXT.get(item.mime, "bin")
-        arcname = "images/" + image_name(n, width, item.page, item.prompt, item.id, ext)
+        arcname = written.get(item.sha256) or "images/" + image_name(
+            n, width, item.page, headline(item), item.id, ext)
         try:
-            _copy_in(zf, src, arcname, item.created_at)
+            if item.sha256 not in written:
+                _copy_in(zf, src, arcname, item.created_at)
+                written[item.sha256] = arcname
         except FileNotFoundError:
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
@@ -251,7 +210,7 @@ def _write_images(
 def _write_conversations(
     zf: zipfile.ZipFile, store: GalleryStore, entries: list[ExportEntry], report: ExportReport
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    records, blob_files = _conversations(store, entries, report)
+    records, blob_files = conversation_files(store, entries, report.warnings)
     for arcname, path in blob_files.items():
         _copy_in(zf, path, arcname, now_iso())
     report.blobs = len(blob_files)

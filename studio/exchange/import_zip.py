@@ -9,11 +9,12 @@ end. On any refusal the files this import created are removed again.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from studio.exchange.manifest_rows import conversation_from_manifest, item_from_manifest
 from studio.exchange.zip_checks import (
@@ -26,11 +27,28 @@ from studio.exchange.zip_checks import (
 )
 from studio.gallery.files import DigestMismatch, SizeLimitExceeded, ingest_stream
 from studio.gallery.png_meta import PngTextMeter, TextLimitExceeded
+from studio.gallery.png_splice import Recipe, apply_recipe
 from studio.gallery.records import (
     GalleryItem,
     blob_relpath,
 )
 from studio.gallery.store import GalleryStore
+
+
+def read_at_most(src: BinaryIO, most: int, entry: str) -> bytes:
+    """An entry's bytes, refused past `most` (a header may lie about the size)."""
+    data = src.read(most + 1)
+    if len(data) > most:
+        raise SizeLimitExceeded(f"{entry}: more than {most} bytes")
+    return data
+
+
+def rebuilt(source: bytes, recipe: Recipe, entry: str) -> bytes:
+    try:
+        return apply_recipe(source, recipe)
+    except ValueError as exc:
+        raise ZipRejected(f"refused: a history image built from {entry!r} cannot be "
+                          f"rebuilt ({exc})") from None
 
 
 @dataclass
@@ -68,13 +86,14 @@ def import_zip(
 def _ingest(
     store: GalleryStore, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo],
     parsed: list[tuple[GalleryItem, str]],
-    convs: list[tuple[dict[str, Any], dict[str, tuple[str, str]]]], limits: ImportLimits,
+    convs: list[tuple[dict[str, Any], dict[str, tuple[str, str, Recipe | None]]]],
+    limits: ImportLimits,
 ) -> ImportReport:
     report = ImportReport()
     created: list[Path] = []
     budget = [limits.max_total_bytes]
 
-    def copy_file(entry: str, sha: str, mime: str) -> int:
+    def copy_file(entry: str, sha: str, mime: str, recipe: Recipe | None = None) -> int:
         target = store.data_dir / blob_relpath(sha, mime)
         info = names[entry]
         # A header may lie about sizes: what is read is held to the ratio limit as well.
@@ -83,6 +102,8 @@ def _ingest(
         meter = PngTextMeter(limits.max_png_text).feed if mime == "image/png" else None
         try:
             with zf.open(info) as src:
+                if recipe is not None:  # a history image rebuilt from the gallery file
+                    src = io.BytesIO(rebuilt(read_at_most(src, most, entry), recipe, entry))
                 made, size = ingest_stream(src, target, sha, most, meter)
         except TextLimitExceeded:
             raise ZipRejected(f"refused: {entry!r} carries more than {limits.max_png_text:,} "
@@ -124,9 +145,9 @@ def _ingest(
             if store.conversation_record(record["id"]) is not None:
                 report.conversations_skipped += 1
                 continue
-            for sha, (entry, mime) in needed.items():
+            for sha, (entry, mime, recipe) in needed.items():
                 if sha not in blobs:
-                    blobs[sha] = (sha, mime, copy_file(entry, sha, mime))
+                    blobs[sha] = (sha, mime, copy_file(entry, sha, mime, recipe))
             new_convs.append(record)
         added_items, added_convs = store.import_records(new_items, new_convs, list(blobs.values()))
     except BaseException:

@@ -83,10 +83,26 @@ def item_from_manifest(row: Any, n: int, names: dict[str, zipfile.ZipInfo]) -> t
     data["settings"] = sanitize_settings(data["settings"])
     return GalleryItem(**data), file
 
+def _derived(rec: dict[str, Any], what: str) -> dict[str, list[int | str]]:
+    """sha -> png_splice recipe rebuilding it from its entry (export version 2)."""
+    derived = rec.get("blob_derived", {})
+    if not isinstance(derived, dict):
+        raise refusal(what, "field 'blob_derived' has the wrong type")
+    out: dict[str, list[int | str]] = {}
+    for sha, how in derived.items():
+        steps = how.get("png_chunks") if isinstance(how, dict) else None
+        if not isinstance(steps, list) or not steps or not all(
+                isinstance(s, int | str) and not isinstance(s, bool) for s in steps):
+            raise refusal(what, f"image {str(sha)[:12]!r}: 'blob_derived' is malformed")
+        out[sha] = steps
+    return out
+
+
 def conversation_from_manifest(
     rec: Any, n: int, names: dict[str, zipfile.ZipInfo]
-) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-    """A validated record for the store + the blobs it needs: sha -> (zip entry, mime)."""
+) -> tuple[dict[str, Any], dict[str, tuple[str, str, list[int | str] | None]]]:
+    """A validated record for the store + the blobs it needs: sha -> (zip entry, mime, the
+    png_splice recipe that rebuilds it from the entry, None when the entry is the blob)."""
     what = f"conversation #{n}"
     if not isinstance(rec, dict):
         raise refusal(what, "not an object")
@@ -101,13 +117,15 @@ def conversation_from_manifest(
     if not all(isinstance(c, dict) for c in [*history, *rec["transcript"]]):
         raise refusal(what, "history and transcript entries must be objects")
     mimes = {d["blob_ref"]: d.get("mime_type") for d in iter_inline(history) if "blob_ref" in d}
-    needed: dict[str, tuple[str, str]] = {}
+    derived = _derived(rec, what)
+    needed: dict[str, tuple[str, str, list[int | str] | None]] = {}
     for sha in blob_refs(history):
         entry = rec["blob_files"].get(sha)
         if not SHA_RE.match(sha) or not isinstance(entry, str) or entry not in names:
             raise refusal(what, f"image {sha[:12]!r} of its history is not in the ZIP")
         mime = mimes.get(sha)
-        needed[sha] = (entry, mime if isinstance(mime, str) else "application/octet-stream")
+        needed[sha] = (entry, mime if isinstance(mime, str) else "application/octet-stream",
+                       derived.get(sha))
     check = copy.deepcopy(history)  # must load as SDK Content later: check now, not then
     for inline in iter_inline(check):
         inline.pop("blob_ref", None)

@@ -10,7 +10,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.exchange.export_zip import FORMAT, VERSION
+from studio.exchange.export_zip import FORMAT, READABLE_VERSIONS
 
 MiB = 1 << 20
 
@@ -116,9 +116,10 @@ def read_manifest(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit:
         raise ZipRejected(f"refused: manifest.json is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ZipRejected("refused: manifest.json is not an Image Studio export manifest")
-    if manifest.get("version") != VERSION:
+    if manifest.get("version") not in READABLE_VERSIONS:
         raise ZipRejected(f"refused: export format version {manifest.get('version')!r} is not "
-                          f"supported (this Image Studio reads version {VERSION})")
+                          "supported (this Image Studio reads versions "
+                          f"{', '.join(map(str, READABLE_VERSIONS))})")
     if not isinstance(manifest.get("items"), list) or not isinstance(
         manifest.get("conversations", []), list
     ):

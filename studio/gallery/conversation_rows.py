@@ -89,6 +89,18 @@ class SQLConversations:
         with self._sql.db() as conn:
             return [ConversationSummary(*row) for row in conn.execute(text(sql), args)]
 
+    def titles(self, ids: list[str]) -> dict[str, str]:
+        """id -> title for the given conversations (missing ids are left out)."""
+        out: dict[str, str] = {}
+        with self._sql.db() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join(f":id{n}" for n in range(len(chunk)))
+                out.update(conn.execute(
+                    text(f"SELECT id, title FROM conversations WHERE id IN ({marks})"),
+                    {f"id{n}": value for n, value in enumerate(chunk)}).tuples().all())
+        return out
+
     def delete(self, conversation_id: str) -> set[str] | None:
         with self._sql.write() as conn:
             shas = set(conn.execute(text(

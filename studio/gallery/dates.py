@@ -25,3 +25,13 @@ def to_iso(value: str | date | datetime, end_of_day: bool = False) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def when(iso: str, *, time: bool = True) -> str:
+    """'2026-12-01T14:05:09+00:00' -> '1 Dec 2026, 14:05 UTC' (or '1 Dec 2026')."""
+    try:
+        t = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:16]
+    day = f"{t.day} {t:%b %Y}"
+    return f"{day}, {t:%H:%M} UTC" if time else day

@@ -257,6 +257,10 @@ class GalleryStore:
     def list_conversations(self, page: str | None = None, limit: int = 20) -> list[ConversationSummary]:
         return self.conversations.list(page, limit)
 
+    def conversation_titles(self, ids: list[str]) -> dict[str, str]:
+        """Titles of these conversations (the first thing the user said), by id."""
+        return self.conversations.titles(list(dict.fromkeys(ids)))
+
     def delete_conversation(self, conversation_id: str) -> bool:
         with self._transaction():
             shas = self.conversations.delete(conversation_id)

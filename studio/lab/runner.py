@@ -24,6 +24,7 @@ from studio.gemini.results import Result
 from studio.lab.experiment import Cell, Experiment
 from studio.making.keeping import Origin, keep_answer
 from studio.making.turns import AnswerFacts
+from studio.making.wording import record
 
 PAGE = "lab"
 DEFAULT_CONCURRENCY = 4
@@ -66,7 +67,8 @@ def keep_cell(store: GalleryStore, experiment: Experiment, cell: Cell, result: R
                     conversation_id=experiment.id, turn=cell.row,
                     extra={"experiment": {"id": experiment.id, "name": experiment.name,
                                           "cell": cell.key, "values": dict(cell.values),
-                                          **context}},
+                                          **context},
+                           **record(experiment.name or cell.prompt, cell.prompt)},
                     tags=(experiment_tag(experiment),))
     items = keep_answer(store, result, settings, origin)
     return CellResult(cell.key, items[0].id if items else None, result.message,

@@ -38,6 +38,7 @@ from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment, attachment_from_item, too_many_references
 from studio.making.keeping import Keeper, Origin
 from studio.making.turns import AnswerFacts, Turn, turn_parts
+from studio.making.wording import record
 
 FAMILY_KEYS = ("parent_id", "branch_turn", "root_id")  # kept in the settings record
 INTERRUPTED = ("The answer was interrupted before it finished (the page was left or stopped). "
@@ -127,7 +128,8 @@ class PageChat:
         origin = Origin(page=self.page, prompt=prompt or instruction, engine=self.engine,
                         conversation_id=self.id, turn=len(self.turns),
                         parent_id=self.last_image_id(),
-                        extra={"inputs": inputs} if inputs else {})
+                        extra={**({"inputs": inputs} if inputs else {}),
+                               **record(self.title or instruction, instruction)})
         keeper = Keeper(self.store, settings, origin)
         plan = self.plan(message_cost(message), settings.model)
         note = self._left_out_note(plan)

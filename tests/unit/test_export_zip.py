@@ -118,7 +118,7 @@ def test_published_column_order_is_stable() -> None:
 def test_manifest_has_every_field_and_identical_images(exported) -> None:
     store, unzipped, _, _ = exported
     manifest = json.loads((unzipped / "manifest.json").read_text("utf-8"))
-    assert manifest["format"] == "image-studio-export" and manifest["version"] == 1
+    assert manifest["format"] == "image-studio-export" and manifest["version"] == 2
     assert manifest["exported_at"]
     rows = manifest["items"]
     assert [r["created_at"] for r in rows] == sorted(r["created_at"] for r in rows)
