@@ -60,6 +60,7 @@ class StudioSession:
     lab_experiment: str | None = None  # the Prompt Lab experiment open on the page
     compare: list[str] = field(default_factory=list)  # gallery item ids to compare (2-4)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
+    resends: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # page: an edited turn
 
 
 def _session() -> StudioSession:
@@ -367,3 +368,12 @@ def fork_chat(page: str, index: int) -> PageChat | None:
 def clicked(key: str) -> bool:
     """A button's click in this run, read before (or without) drawing the button again."""
     return bool(st.session_state.get(key))
+
+
+def queue_resend(page: str, instruction: str, attachment_ids: list[str]) -> None:
+    """An edited user turn to send in the next run of `page` (set from a button callback)."""
+    _session().resends[page] = (instruction, list(attachment_ids))
+
+
+def take_resend(page: str) -> tuple[str, list[str]] | None:
+    return _session().resends.pop(page, None)
