@@ -50,9 +50,11 @@ def branch_selector(page: str, thread: PageChat) -> None:
         return
     names = {b.id: f"{_branch_name(b.branch_turn)} · {plural(b.turns, 'turn')}"
              for b in branches}
-    # No key: the widget follows the open conversation, however it was opened.
-    chosen = st.selectbox("Branch", ids, index=ids.index(thread.id), format_func=names.get,
-                          help="Every branch is kept; pick one to continue it.")
+    # A strip of buttons (one click, every branch in view) rather than a dropdown. No key:
+    # the widget follows the open conversation, however it was opened.
+    chosen = st.segmented_control(
+        "Branch", ids, default=thread.id, format_func=names.get, required=True,
+        help="Every branch is kept; pick one to continue it.") or thread.id
     if chosen != thread.id:
         state.resume_chat(page, chosen)
         st.rerun()

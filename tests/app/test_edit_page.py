@@ -302,7 +302,7 @@ def test_branching_keeps_every_version_and_the_selector_switches_between_them(
     record = gallery.conversation_record(branch.id) or {}
     assert record["settings"]["parent_id"] == original.id
     assert record["settings"]["branch_turn"] == 1
-    picker = next(s for s in at.selectbox if s.label == "Branch")
+    picker = next(s for s in at.button_group if s.label == "Branch")
     assert picker.value == branch.id and set(picker.options) >= {
         "Original · 3 turns", "Branch at turn 1 · 2 turns"}
     picker.set_value(original.id).run()
@@ -414,7 +414,7 @@ def test_edit_and_resend_opens_a_branch_and_both_reopen_in_a_new_session(
     again.button(key=f"resume_edit_{branch.id}").click().run()
     assert_clean(again)
     assert _instructions(again) == ["Make it black and white", "Add a silver border"]
-    picker = next(s for s in again.selectbox if s.label == "Branch")
+    picker = next(s for s in again.button_group if s.label == "Branch")
     picker.set_value(original.id).run()
     assert_clean(again)
     assert _instructions(again) == ["Make it black and white", "Add a gold border", "Rotate it"]
@@ -435,5 +435,5 @@ def test_editing_the_first_turn_resends_it_with_the_start_image(open_page, galle
     assert _instructions(at) == ["Make it blue"]
     first = scripted.requests[-1].contents[0]
     assert any(p.is_image for p in first.parts)  # the start image goes with it again
-    names = set(next(s for s in at.selectbox if s.label == "Branch").options)
+    names = set(next(s for s in at.button_group if s.label == "Branch").options)
     assert names == {"Original · 1 turn", "Branch from the start · 1 turn"}

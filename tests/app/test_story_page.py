@@ -134,7 +134,7 @@ def test_edited_feedback_is_resent_as_a_branch_and_the_first_telling_stays(
     assert "Feedback: Retell it as a pencil sketch" in [i.value for i in at.info]
     saved = gallery.list_conversations(page="story")
     assert sorted(c.turns for c in saved) == [2, 2]
-    picker = next(s for s in at.selectbox if s.label == "Branch")
+    picker = next(s for s in at.button_group if s.label == "Branch")
     original = next(c for c in saved if "(branch at turn" not in c.title)
     picker.set_value(original.id).run()
     assert_clean(at)
