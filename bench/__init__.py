@@ -14,5 +14,6 @@ FIGURES: tuple[str, ...] = (
     "edit_session",
     "lab",
     "edit_rerun",
+    "long_edit",
     "startup",
 )

@@ -48,11 +48,19 @@ def branch_selector(page: str, thread: PageChat) -> None:
     ids = [b.id for b in branches]
     if len(ids) < 2 or thread.id not in ids:
         return
-    names = {b.id: (f"Branch at turn {b.branch_turn}" if b.branch_turn else "Original")
-             + f" · {plural(b.turns, 'turn')}" for b in branches}
-    # No key: the widget follows the open conversation, however it was opened.
-    chosen = st.selectbox("Branch", ids, index=ids.index(thread.id), format_func=names.get,
-                          help="Every branch is kept; pick one to continue it.")
+    names = {b.id: f"{_branch_name(b.branch_turn)} · {plural(b.turns, 'turn')}"
+             for b in branches}
+    # A strip of buttons (one click, every branch in view) rather than a dropdown. No key:
+    # the widget follows the open conversation, however it was opened.
+    chosen = st.segmented_control(
+        "Branch", ids, default=thread.id, format_func=names.get, required=True,
+        help="Every branch is kept; pick one to continue it.") or thread.id
     if chosen != thread.id:
         state.resume_chat(page, chosen)
         st.rerun()
+
+
+def _branch_name(branch_turn: int | None) -> str:
+    if branch_turn is None:
+        return "Original"
+    return f"Branch at turn {branch_turn}" if branch_turn else "Branch from the start"

@@ -63,6 +63,7 @@ class StudioSession:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
     grounding: dict[str, str] = field(default_factory=dict)  # page -> Google Search choice
     grounding_seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (model, mode)
+    resends: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # page: an edited turn
 
 
 def _session() -> StudioSession:
@@ -402,3 +403,12 @@ def clear_selection() -> None:
     """Empty the gallery selection, and the checkboxes that show it."""
     _session().gallery_selection.clear()
     clear_widgets("gallery_sel_")
+
+
+def queue_resend(page: str, instruction: str, attachment_ids: list[str]) -> None:
+    """An edited user turn to send in the next run of `page` (set from a button callback)."""
+    _session().resends[page] = (instruction, list(attachment_ids))
+
+
+def take_resend(page: str) -> tuple[str, list[str]] | None:
+    return _session().resends.pop(page, None)

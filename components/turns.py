@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -22,7 +23,7 @@ from studio.gallery.errors import StorageError
 from studio.gemini.budget import MB
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
-from studio.making.attachments import Attachment
+from studio.making.attachments import Attachment, attachment_from_item
 from studio.making.branches import Retake, mark_stopped, wait_until_idle
 from studio.making.chat import PageChat, TooManyReferences
 from studio.making.turns import Turn
@@ -133,11 +134,13 @@ def render_sections(turn: Turn) -> None:
     meta_line(turn.facts)
 
 
-def render_chat_turn(turn: Turn) -> None:
-    """An edit turn as a chat exchange."""
+def render_chat_turn(turn: Turn, *, edit: Callable[[], None] | None = None) -> None:
+    """An edit turn as a chat exchange; `edit` draws the user turn's Edit and resend."""
     store = state.store()
     with st.chat_message("user"):
         st.markdown(safe_markdown(turn.instruction))
+        if edit is not None:
+            edit()
         for item_id in turn.attachments:
             item = store.get(item_id)
             if item is not None:
@@ -194,3 +197,48 @@ def version_picker(thread: PageChat, *, key: str) -> tuple[Turn, int]:
             format_func=lambda v: f"v{v}" + (" (latest)" if v == versions else ""),
         ) or versions
     return thread.turns[chosen - 1], chosen
+
+
+def resend_editor(page: str, thread: PageChat, index: int, *, where: Any = st) -> None:
+    """Edit and resend user turn `index`: the edited text goes out in a new branch from the
+    turn before it, so the turn as first sent (and all after it) stays in its own branch."""
+    turn = thread.turns[index]
+    with where.popover("Edit and resend", icon=":material/edit_note:", type="tertiary",
+                       key=f"{page}_resend_open_{index}"):
+        st.text_area("Instruction", value=turn.instruction, key=f"{page}_resend_text_{index}",
+                     height=100)
+        st.button("Send as a new branch", key=f"{page}_resend_{index}", icon=":material/send:",
+                  type="primary", on_click=_resend, args=(page, index),
+                  disabled=bool(state.read_only_reason()),
+                  help="The conversation as it was stays under the Branch selector.")
+
+
+def _resend(page: str, index: int) -> None:
+    thread = state.current_chat(page)
+    text = str(state.widget_value(f"{page}_resend_text_{index}") or "").strip()
+    if thread is None or index >= len(thread.turns) or not text:
+        state.notify("error", "Type the instruction to send first.")
+        return
+    attachments = list(thread.turns[index].attachments)
+    state.fork_chat(page, index - 1)
+    state.queue_resend(page, text, attachments)
+
+
+def send_resend(page: str, *, label: str, as_chat: bool = True) -> None:
+    """Send the turn an Edit and resend queued, in the branch it opened (then rerun)."""
+    queued = state.take_resend(page)
+    thread = state.current_chat(page)
+    if queued is None or thread is None:
+        return
+    text, ids = queued
+    found = (attachment_from_item(state.store(), i) for i in ids)
+    attachments = [a for a in found if a is not None]
+    if as_chat:
+        with st.chat_message("user"):
+            st.markdown(safe_markdown(text))
+        with st.chat_message("assistant"):
+            run_turn(thread, text, state.settings(), label=label, attachments=attachments)
+    else:
+        run_turn(thread, text, state.settings(), label=label, attachments=attachments)
+    state.clear_widget(f"{page}_version")
+    st.rerun()

@@ -13,9 +13,11 @@ from components.turns import (
     honour_stop,
     render_chat_turn,
     request_meter,
+    resend_editor,
     retake,
     retake_button,
     run_turn,
+    send_resend,
 )
 from components.uploader import ACCEPTED_TYPES, image_uploader, prepare_uploads
 from studio.making.branches import take_back_last
@@ -84,7 +86,7 @@ def _transcript(thread: PageChat) -> None:
     for index, turn in enumerate(thread.turns):
         if index < first_shown:
             continue
-        render_chat_turn(turn)
+        render_chat_turn(turn, edit=lambda i=index: resend_editor(PAGE, thread, i))
         if turn.image_ids and index < len(thread.turns) - 1:
             st.button("Branch from here", key=f"edit_branch_{index}", icon=":material/call_split:",
                       on_click=state.fork_chat, args=(PAGE, index),
@@ -125,11 +127,19 @@ else:
         with st.chat_message("assistant"):
             retake(thread, again, label="Editing again")
         st.rerun()
+    send_resend(PAGE, label="Editing the edited turn")
     message = st.chat_input("Describe a change, or attach a reference image…", key="edit_chat",
                             accept_file="multiple", file_type=ACCEPTED_TYPES,
                             disabled=bool(state.read_only_reason()))
     if message and (message.text or "").strip():
-        attachments = prepare_uploads(message.files or [], page=PAGE)
+        first = thread.start if thread.start is not None and not thread.history else None
+        attachments = prepare_uploads(message.files or [], page=PAGE,
+                                      others_bytes=len(first.data) if first else 0)
+        if attachments is None:
+            st.warning(f"Not sent, so nothing changed: “{message.text.strip()}”. Attach a "
+                       "smaller image, or send the instruction alone.",
+                       icon=":material/block:")
+            st.stop()
         with st.chat_message("user"):
             st.markdown(safe_markdown(message.text))
         with st.chat_message("assistant"):

@@ -8,16 +8,18 @@ import pandas as pd
 import streamlit as st
 
 from components import state
-from components.conversations import recent_conversations, show_notices
+from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
     render_sections,
     request_meter,
+    resend_editor,
     retake,
     retake_button,
     run_turn,
+    send_resend,
     version_picker,
 )
 from studio.gemini.results import TextPart
@@ -71,9 +73,11 @@ if thread is not None:
 recent_conversations(PAGE)
 if thread is not None and thread.turns:
     st.subheader(safe_markdown(thread.title) or "Your recipe", anchor=False)
+    branch_selector(PAGE, thread)
     turn, chosen = version_picker(thread, key="recipe_version")
     if chosen > 1:
         st.info(f"Adjusted: {safe_markdown(turn.instruction)}", icon=":material/tune:")
+        resend_editor(PAGE, thread, chosen - 1)
     texts = turn.texts
     rows = ingredient_rows(texts[0]) if texts else []
     if rows:
@@ -87,6 +91,7 @@ if thread is not None and thread.turns:
             retake(thread, again, label="Cooking it again")
             state.clear_widget("recipe_version")
             st.rerun()
+    send_resend(PAGE, label="Reworking it with your edited request", as_chat=False)
     request_meter(thread)
     follow_up = st.chat_input("Adjust it: “make it vegan”, “for 8 people”, “no oven”…",
                               key="recipe_feedback", disabled=bool(state.read_only_reason()))

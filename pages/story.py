@@ -5,16 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.conversations import recent_conversations, show_notices
+from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
     render_sections,
     request_meter,
+    resend_editor,
     retake,
     retake_button,
     run_turn,
+    send_resend,
     version_picker,
 )
 from components.uploader import image_uploader, prepare_uploads
@@ -44,8 +46,10 @@ with st.container(border=True):
                          help=state.read_only_reason())
 
 settings = state.settings()
+attachments = None  # None: nothing to send (no click, no premise, or a refused image)
 if generate and required(premise, "Say what the story is about first."):
     attachments = prepare_uploads(refs or [], page=PAGE)
+if attachments is not None:
     run_turn(state.new_chat(PAGE), premise.strip(), settings,
              prompt=story_prompt(premise, style or STORY_STYLES[0], int(scenes),
                                  references=len(attachments)),
@@ -61,13 +65,16 @@ recent_conversations(PAGE)
 again = None
 if thread is not None and thread.turns:
     st.subheader(safe_markdown(thread.title) or "Your story", anchor=False)
+    branch_selector(PAGE, thread)
     turn, chosen = version_picker(thread, key="story_version")
     if chosen > 1:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
+        resend_editor(PAGE, thread, chosen - 1)
     render_sections(turn)
 
     if retake_button(PAGE, thread):
         again = take_back_last(thread)
+    send_resend(PAGE, label="Retelling with your edited feedback", as_chat=False)
     request_meter(thread)
     feedback = st.chat_input("Feedback: “give the turtle a red scarf”, “retell it as a "
                              "watercolour”…", key="story_feedback",

@@ -68,7 +68,7 @@ if generate and required(headline, "Type a headline first: it is the text to ren
         failed = sum(1 for v in batch.variants if not v.items)
         status.update(label=f"{len(batch.variants) - failed} of {len(batch.variants)} "
                       "variant(s) rendered", state="error" if failed else "complete")
-    state.add_text_result(brief, batch)
+    state.add_text_result(brief, batch.without_image_bytes())  # the bytes stay in the gallery
 
 batches = state.text_results()
 if batches:

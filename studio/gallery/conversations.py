@@ -8,8 +8,10 @@ byte-identical (Gemini 3 image models refuse a follow-up turn otherwise).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import uuid
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -64,21 +66,35 @@ def blob_refs(history_json: list[dict[str, Any]]) -> set[str]:
     return {d["blob_ref"] for d in iter_inline(history_json) if isinstance(d.get("blob_ref"), str)}
 
 
+# Each Content's stored form, made once per store: a chat's Contents never change, so a
+# save after turn 30 does not dump, hash and put the 29 earlier turns' images again.
+# Keyed by id, checked through weak references (a new object may reuse a dead one's id).
+_stored: dict[int, tuple[weakref.ref[types.Content], weakref.ref[Any], dict[str, Any]]] = {}
+
+
+def _content_json(content: types.Content, store: BlobStore) -> dict[str, Any]:
+    key = id(content)
+    hit = _stored.get(key)
+    if hit is not None and hit[0]() is content and hit[1]() is store:
+        return copy.deepcopy(hit[2])  # small: images are references here
+    data = content.model_dump(mode="json", exclude_none=True)
+    for part, part_json in zip(content.parts or [], data.get("parts") or [], strict=True):
+        blob = part.inline_data
+        if blob is not None and blob.data is not None:
+            mime = blob.mime_type or "application/octet-stream"
+            ref = {"mime_type": mime, "blob_ref": store.put(blob.data, mime)}
+            if blob.display_name:
+                ref["display_name"] = blob.display_name
+            part_json["inline_data"] = ref
+    with contextlib.suppress(TypeError):  # a store without weak references is not cached
+        _stored[key] = (weakref.ref(content, lambda _r, k=key: _stored.pop(k, None)),
+                        weakref.ref(store), copy.deepcopy(data))
+    return data
+
+
 def history_to_json(history: list[types.Content], store: BlobStore) -> list[dict[str, Any]]:
     """Content list -> JSON-safe dicts, image bytes moved into the blob store."""
-    out: list[dict[str, Any]] = []
-    for content in history:
-        data = content.model_dump(mode="json", exclude_none=True)
-        for part, part_json in zip(content.parts or [], data.get("parts") or [], strict=True):
-            blob = part.inline_data
-            if blob is not None and blob.data is not None:
-                mime = blob.mime_type or "application/octet-stream"
-                ref = {"mime_type": mime, "blob_ref": store.put(blob.data, mime)}
-                if blob.display_name:
-                    ref["display_name"] = blob.display_name
-                part_json["inline_data"] = ref
-        out.append(data)
-    return out
+    return [_content_json(content, store) for content in history]
 
 
 def history_from_json(history_json: list[dict[str, Any]], store: BlobStore) -> list[types.Content]:

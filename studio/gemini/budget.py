@@ -206,3 +206,28 @@ def left_out_note(turns: Sequence[int], plan: Plan) -> str:
     else:
         limit = f"the model's limit of {plan.limits.max_tokens:,} input tokens"
     return f"{word} {ranges(turns)} {verb} left out of this request to stay under {limit}."
+
+
+# A typed instruction, the story page's prompt and the JSON around them: kept free beside
+# the images of one message when an upload is fitted to what a request may carry.
+TEXT_RESERVE_CHARS = 16_000
+IMAGE_PART_BYTES = 96  # the JSON of one inline-data part around its base64
+
+
+def image_room(limits: Limits, image_tokens: int, *, images: int = 1,
+               others_bytes: int = 0) -> int:
+    """The most raw bytes each of `images` new images may have so a message carrying them,
+    `others_bytes` of other images and a typed instruction fits a request on its own (older
+    turns can be left out; the message cannot). 0 when even a tiny image does not fit: the
+    model's input-token limit is passed, or the size limit leaves no room."""
+    tokens = images * image_tokens + TEXT_RESERVE_CHARS // 4
+    if tokens > limits.max_tokens * SAFETY:
+        return 0
+    free = (int(limits.max_bytes * SAFETY) - REQUEST_OVERHEAD_BYTES - TEXT_RESERVE_CHARS
+            - _b64_len(others_bytes) - images * IMAGE_PART_BYTES)
+    return max(0, free // images * 3 // 4)  # base64: four characters for every three bytes
+
+
+def sent_bytes(raw: int) -> int:
+    """What `raw` bytes of image become in a request: base64 and the part around it."""
+    return _b64_len(raw) + IMAGE_PART_BYTES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from google import genai
@@ -15,7 +15,7 @@ from studio.gallery.store import GalleryStore
 from studio.gemini.calls import generate, run_variants
 from studio.gemini.catalog import Catalog
 from studio.gemini.requests import build_config
-from studio.gemini.results import Result
+from studio.gemini.results import ImagePart, Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.keeping import Origin, keep_answer
 from studio.making.turns import AnswerFacts
@@ -36,6 +36,14 @@ class VariantSet:
     id: str
     prompt: str
     variants: list[Variant]
+
+    def without_image_bytes(self) -> VariantSet:
+        """What a page keeps in its session: the gallery items (ids and metadata), text,
+        facts and reviews. The images stay in the gallery and are read from it when shown."""
+        return VariantSet(self.id, self.prompt, [
+            replace(v, result=replace(v.result, parts=[
+                p for p in v.result.parts if not isinstance(p, ImagePart)]))
+            for v in self.variants])
 
 
 def make_variants(

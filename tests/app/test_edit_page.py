@@ -302,7 +302,7 @@ def test_branching_keeps_every_version_and_the_selector_switches_between_them(
     record = gallery.conversation_record(branch.id) or {}
     assert record["settings"]["parent_id"] == original.id
     assert record["settings"]["branch_turn"] == 1
-    picker = next(s for s in at.selectbox if s.label == "Branch")
+    picker = next(s for s in at.button_group if s.label == "Branch")
     assert picker.value == branch.id and set(picker.options) >= {
         "Original · 3 turns", "Branch at turn 1 · 2 turns"}
     picker.set_value(original.id).run()
@@ -328,3 +328,112 @@ def test_redo_brings_back_what_undo_took(open_page, gallery, scripted):
     sent = [p.text for c in scripted.requests[-1].contents for p in c.parts if p.text]
     assert "Add a gold border" in sent
     assert gallery.list_conversations(page="edit")[0].turns == 3
+
+
+def _photo_png(megapixels: float = 5.8) -> bytes:
+    """A photo-sized PNG of noise: ~3 bytes a pixel, ~17 MB at 5.8 megapixels."""
+    width = int((megapixels * 1e6 * 4 / 3) ** 0.5)
+    return _noise_png((width, int(megapixels * 1e6) // width))
+
+
+PHOTO_PNG = _photo_png()
+
+
+@pytest.mark.parametrize("limit_mb, how", [("20", "re-encoded"), ("5", "downscaled")])
+def test_an_upload_too_large_to_send_is_fitted_with_a_note(open_page, monkeypatch, gallery,
+                                                           limit_mb, how):
+    assert 16 * 2**20 < len(PHOTO_PNG) < 20 * 2**20  # under the upload limit, over a request
+    scripted = _on_limit(monkeypatch, limit_mb)
+    at = _upload(open_page("edit"), PHOTO_PNG)
+    notes = [i.value for i in at.info if "to fit" in i.value]
+    width, height = Image.open(io.BytesIO(PHOTO_PNG)).size
+    assert notes and f"photo.png ({width}x{height} px, 1" in notes[0], notes
+    assert " MB as sent) was over what a request may carry under the " \
+        f"{limit_mb} MB limit; it was {how} to " in notes[0]
+    [item] = gallery.query()
+    kept = Image.open(io.BytesIO(gallery.image_bytes(item.id)))
+    assert f"to {kept.width}x{kept.height} px" in notes[0] and kept.format == "JPEG"
+    assert (kept.width < width) == (how == "downscaled")
+    scripted.enqueue("Warmer.", scripted_image("orange", (64, 64)))
+    _say(at, "Make it warmer")
+    assert not at.error, [e.value for e in at.error]
+    [sent] = [r["bytes"] for r in offline_emulator().requests if "enerateContent" in r["path"]]
+    limit = float(limit_mb) * 2**20
+    assert sent < limit
+    if how == "downscaled":  # fitted, and not shrunk to a postage stamp
+        assert sent > 0.5 * limit
+
+
+def test_a_reference_too_large_for_any_request_is_refused_with_numbers(open_page, monkeypatch,
+                                                                       gallery):
+    scripted = _on_limit(monkeypatch, "0.03")
+    at = _upload(open_page("edit"), _png())
+    scripted.enqueue("Blue.", scripted_image("blue", (64, 64)))
+    _say(at, "Make it blue")
+    before = gallery.count()
+    chat = at.chat_input(key="edit_chat")
+    chat.upload("photo.png", NOISE_PNG, "image/png")
+    chat.set_value("Put this photo in the corner").run()
+    assert_clean(at)
+    refused = [e.value for e in at.error]
+    assert refused and "photo.png (1024x512 px, 1.6 MB; 2.1 MB as sent)" in refused[0]
+    assert "within the 0.03 MB request limit: even at 256x128 px it is " in refused[0]
+    assert " KB, and this message has room for " in refused[0]
+    assert any("Not sent" in w.value and "Put this photo in the corner" in w.value
+               for w in at.warning)
+    assert gallery.count() == before  # nothing kept, nothing sent, the chat as it was
+    assert len(scripted.requests) == 1
+    assert [m.markdown[0].value for m in at.chat_message if m.name == "user"][1:] == [
+        "Make it blue"]
+
+
+def _instructions(at: AppTest) -> list[str]:
+    return [m.markdown[0].value for m in at.chat_message if m.name == "user"][1:]
+
+
+def test_edit_and_resend_opens_a_branch_and_both_reopen_in_a_new_session(
+        open_page, gallery, scripted):
+    at = _upload(open_page("edit"), _png())
+    for colour in ("gray", "gold", "teal", "silver"):
+        scripted.enqueue("Done.", scripted_image(colour, (64, 64)))
+    for instruction in ("Make it black and white", "Add a gold border", "Rotate it"):
+        _say(at, instruction)
+    at.text_area(key="edit_resend_text_1").input("Add a silver border")
+    at.button(key="edit_resend_1").click().run()
+    assert_clean(at)
+    assert _instructions(at) == ["Make it black and white", "Add a silver border"]
+    sent = [p.text for c in scripted.requests[-1].contents for p in c.parts if p.text]
+    assert "Add a silver border" in sent and "Make it black and white" in sent
+    assert "Add a gold border" not in sent and "Rotate it" not in sent
+    saved = {c.title: c for c in gallery.list_conversations(page="edit")}
+    branch = next(c for t, c in saved.items() if "(branch at turn 1)" in t)
+    original = next(c for t, c in saved.items() if "(branch at turn" not in t)
+    assert (original.turns, branch.turns) == (3, 2)  # the turn as first sent is kept
+
+    again = open_page("edit")  # a new browser session: everything from the store
+    again.button(key=f"resume_edit_{branch.id}").click().run()
+    assert_clean(again)
+    assert _instructions(again) == ["Make it black and white", "Add a silver border"]
+    picker = next(s for s in again.button_group if s.label == "Branch")
+    picker.set_value(original.id).run()
+    assert_clean(again)
+    assert _instructions(again) == ["Make it black and white", "Add a gold border", "Rotate it"]
+    again.button(key="edit_undo").click().run()  # the view ends on the new latest turn
+    assert_clean(again)
+    assert _instructions(again)[-1] == "Add a gold border"
+    assert gallery.list_conversations(page="edit")[0].turns == 2
+
+
+def test_editing_the_first_turn_resends_it_with_the_start_image(open_page, gallery, scripted):
+    at = _upload(open_page("edit"), _png((10, 200, 10)))
+    for colour in ("gray", "navy"):
+        scripted.enqueue("Done.", scripted_image(colour, (64, 64)))
+    _say(at, "Make it black and white")
+    at.text_area(key="edit_resend_text_0").input("Make it blue")
+    at.button(key="edit_resend_0").click().run()
+    assert_clean(at)
+    assert _instructions(at) == ["Make it blue"]
+    first = scripted.requests[-1].contents[0]
+    assert any(p.is_image for p in first.parts)  # the start image goes with it again
+    names = set(next(s for s in at.button_group if s.label == "Branch").options)
+    assert names == {"Original · 1 turn", "Branch from the start · 1 turn"}

@@ -97,3 +97,15 @@ def test_each_follow_up_is_a_version_and_the_first_stays_readable(
     assert_clean(at)
     shown = " ".join(m.value for m in at.markdown)
     assert STEPS[0] in shown and "Use oat milk instead." not in shown
+
+
+def test_an_edited_follow_up_is_resent_as_a_branch(open_page, gallery):
+    at = open_page("recipe")
+    at.text_input(key="recipe_dish").input("pancakes")
+    at.button(key="recipe_generate").click().run()
+    at.chat_input(key="recipe_feedback").set_value("Make it vegan").run()
+    at.text_area(key="recipe_resend_text_1").input("Make it gluten-free")
+    at.button(key="recipe_resend_1").click().run()
+    assert_clean(at)
+    assert "Adjusted: Make it gluten-free" in [i.value for i in at.info]
+    assert sorted(c.turns for c in gallery.list_conversations(page="recipe")) == [2, 2]

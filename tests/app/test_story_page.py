@@ -122,3 +122,20 @@ def test_regenerate_tells_the_same_story_again_from_the_same_prompt(
     assert "A second telling." in shown and SCENES[0] not in shown
     saved = gallery.list_conversations(page="story")
     assert [c.turns for c in saved] == [1], "the new telling replaced the old, not added to it"
+
+
+def test_edited_feedback_is_resent_as_a_branch_and_the_first_telling_stays(
+        open_page, gallery: GalleryStore):
+    at = _tell(open_page("story"), "a fox who keeps a lighthouse", scenes=2)
+    at.chat_input(key="story_feedback").set_value("Retell it as a watercolour").run()
+    at.text_area(key="story_resend_text_1").input("Retell it as a pencil sketch")
+    at.button(key="story_resend_1").click().run()
+    assert_clean(at)
+    assert "Feedback: Retell it as a pencil sketch" in [i.value for i in at.info]
+    saved = gallery.list_conversations(page="story")
+    assert sorted(c.turns for c in saved) == [2, 2]
+    picker = next(s for s in at.button_group if s.label == "Branch")
+    original = next(c for c in saved if "(branch at turn" not in c.title)
+    picker.set_value(original.id).run()
+    assert_clean(at)
+    assert "Feedback: Retell it as a watercolour" in [i.value for i in at.info]

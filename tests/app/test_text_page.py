@@ -121,3 +121,36 @@ def test_without_tesseract_the_page_says_why_and_still_renders(open_page, galler
         assert "proofread" not in item.settings
     finally:
         ocr_status.cache_clear()
+
+
+def _bytes_held(obj: object, seen: set[int] | None = None) -> int:
+    """Bytes reachable from `obj` through dataclasses, containers and plain objects."""
+    import dataclasses
+
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    if isinstance(obj, bytes | bytearray | memoryview):
+        return len(obj)
+    if isinstance(obj, dict):
+        return sum(_bytes_held(k, seen) + _bytes_held(v, seen) for k, v in obj.items())
+    if isinstance(obj, list | tuple | set | frozenset):
+        return sum(_bytes_held(v, seen) for v in obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return sum(_bytes_held(getattr(obj, f.name), seen) for f in dataclasses.fields(obj))
+    return 0
+
+
+def test_the_session_holds_no_image_bytes_after_several_batches(open_page, gallery):
+    at = open_page("text")
+    at.slider(key="variants").set_value(2).run()
+    for headline in ("GRAND OPENING", "FRESH BEANS", "OPEN LATE"):
+        at.text_input(key="text_headline").input(headline)
+        at.button(key="text_generate").click().run()
+        assert_clean(at)
+    assert len(gallery.query(GalleryFilter(page="text"))) == 6
+    assert len(at.image) == 2  # the latest batch is shown, read from the gallery
+    session = at.session_state["studio"]
+    assert len(session.text_results) == 3
+    assert _bytes_held(session) < 1000  # ids and text, no image of ~20-40 KB

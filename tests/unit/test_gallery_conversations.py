@@ -118,3 +118,34 @@ def test_purge_keeps_blobs_used_by_conversations(store: GalleryStore) -> None:
     assert store.purge_deleted(older_than_days=0) == 1
     assert store.blob_bytes(item.sha256) == store.image_path(item).read_bytes()
     assert os.path.exists(store.image_path(item))
+
+
+def test_each_save_puts_only_the_new_turns_images(tmp_path: Path, monkeypatch):
+    """A long chat is saved after every turn: earlier images are not hashed and put again."""
+    from studio.gallery.blobs import LocalBlobs
+
+    puts: list[int] = []
+    original = LocalBlobs.put
+
+    def counted(self, data, mime, sha256=None):
+        puts.append(len(data))
+        return original(self, data, mime, sha256)
+
+    monkeypatch.setattr(LocalBlobs, "put", counted)
+    contents = history()
+    with GalleryStore(tmp_path) as store:
+        conv = Conversation(page="edit", history=list(contents))
+        store.save_conversation(conv)
+        assert len(puts) == 2
+        for turn in range(5):
+            conv.history.append(types.Content(role="model", parts=[types.Part(
+                inline_data=types.Blob(mime_type="image/png", data=png((turn, 9, 9))))]))
+            store.save_conversation(conv)
+        assert len(puts) == 2 + 5  # one new image a save
+        loaded = store.load_conversation(conv.id)
+        assert loaded is not None and len(loaded.history) == 3 + 5
+        assert loaded.history[-1].parts[0].inline_data.data == png((4, 9, 9))
+    with GalleryStore(tmp_path / "other") as other:  # another store gets every image
+        other.save_conversation(Conversation(page="edit", history=list(contents)))
+        assert len(puts) == 2 + 5 + 2
+        assert other.load_conversation(other.list_conversations()[0].id) is not None
