@@ -25,6 +25,7 @@ from typing import Any
 
 import studio.gallery.conversations as convs
 from studio.gallery.blobs import LocalBlobs
+from studio.gallery.collections import SQLiteCollections
 from studio.gallery.conversation_rows import SQLiteConversations
 from studio.gallery.conversations import Conversation, ConversationSummary
 from studio.gallery.dates import days_ago_iso
@@ -71,6 +72,8 @@ class GalleryStore:
         self.items: ItemRecords = SQLiteItems(self._sql)
         self.blobs: BlobStore = LocalBlobs(self.data_dir, self._sql)
         self.conversations: ConversationStore = SQLiteConversations(self._sql)
+        # named, ordered sets of items for an audience (studio/gallery/collections.py)
+        self.collections = SQLiteCollections(self._sql)
 
     def close(self) -> None:
         self._sql.close()
@@ -205,6 +208,7 @@ class GalleryStore:
         """Remove items soft-deleted before the cutoff, and files nothing else points at."""
         with self._transaction():
             shas = self.items.purge(days_ago_iso(older_than_days))
+            self.collections.forget_purged()
             self._drop_unreferenced(set(shas))
         return len(shas)
 
