@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.get_code import get_code_panel
 from components.grid import thumbnail_or_note
 from components.render import safe_markdown, show_image
@@ -122,5 +123,6 @@ def render_detail(item_id: str) -> None:
                 state.notify("success", "Deleted. Turn on “Show recently deleted” to restore it.")
                 _close()
                 st.rerun()
+            collect_button([item.id], key="gallery_detail_collect")
         get_code_panel(item)
         _lineage(item)

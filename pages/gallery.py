@@ -7,6 +7,9 @@ import math
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
+from components.collections import collection_filter, collections_panel
+from components.compare import compare_panel, compare_selected_button
 from components.conversations import show_notices
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
@@ -33,7 +36,9 @@ with st.container(border=True):
     model = model_col.selectbox("Model", ["all", *facets["models"]], key="gallery_model",
                                 format_func=lambda m: "All models" if m == "all" else m)
     favourites = fav_col.toggle("Favourites", key="gallery_favourites")
-    dates = st.date_input("Made between", value=(), key="gallery_dates", width=260)
+    dates_col, collection_col = st.columns([1, 2], vertical_alignment="bottom")
+    dates = dates_col.date_input("Made between", value=(), key="gallery_dates", width=260)
+    in_collection = collection_filter(collection_col)
     trash = st.toggle("Show recently deleted", key="gallery_trash",
                       help="Deleted images can be restored for 7 days.")
 
@@ -45,6 +50,7 @@ flt = GalleryFilter(
     since=dates[0] if len(dates) >= 1 else None,
     until=dates[1] if len(dates) == 2 else None,
     only_deleted=trash,
+    ids=in_collection,
 )
 total = store.count(flt)
 selected = state.selection()
@@ -52,6 +58,7 @@ selected = state.selection()
 detail_id = state.detail_item()
 if detail_id:
     render_detail(detail_id)
+compare_panel()  # the items chosen to compare, from the selection below or the Lab
 
 if total == 0:
     st.info("Nothing here yet. Make something on the Story, Editing, Recipe or Text pages."
@@ -61,6 +68,9 @@ else:
     pages = max(1, math.ceil(total / PER_PAGE))
     head, pager = st.columns([2, 3], vertical_alignment="center")
     head.markdown(f"**{total:,}** image{'s' * (total != 1)} · {len(selected)} selected")
+    with st.container(horizontal=True, vertical_alignment="center"):
+        collect_button(sorted(selected), key="gallery_collect", label="Add selected to collection")
+        compare_selected_button(selected)
     with pager:
         current = st.pagination(pages, key="gallery_page_number") if pages > 1 else 1
     view = st.segmented_control(
@@ -73,6 +83,8 @@ else:
     else:
         metadata_table(store, flt)
 
+st.divider()
+collections_panel()
 st.divider()
 export_panel(flt, total)
 st.divider()

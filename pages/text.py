@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.conversations import show_notices
 from components.examples import example_buttons
 from components.proofread import best_first, score_of, show_proofread
@@ -93,6 +94,7 @@ if batches:
                 show_message(variant.result.message, error_kind=variant.result.error.kind
                              if variant.result.error else None)
                 meta_line(variant.facts)
+                collect_button([i.id for i in variant.items], key=f"text_collect_{index}")
             with proof:
                 show_proofread(variant.review if variant.items else None, unavailable)
     if len(batches) > 1:
