@@ -128,14 +128,14 @@ def _members(collection: Collection, *, disabled: bool) -> None:
                 thumbnail_or_note(store, item)
                 with st.container(horizontal=True, gap="small"):
                     st.button("", key=f"collection_earlier_{item_id}", help="Earlier",
-                              icon=":material/arrow_back:", disabled=disabled or n == 0,
+                              icon=":material/arrow_back:", disabled=disabled or n == 0, type="tertiary",
                               on_click=collections.move, args=(collection.id, item_id, -1))
                     st.button("", key=f"collection_later_{item_id}", help="Later",
-                              icon=":material/arrow_forward:",
+                              icon=":material/arrow_forward:", type="tertiary",
                               disabled=disabled or n == len(ids) - 1,
                               on_click=collections.move, args=(collection.id, item_id, 1))
                     st.button("", key=f"collection_remove_{item_id}", help="Remove from the "
-                              "collection (it stays in the gallery)", icon=":material/close:",
+                              "collection (it stays in the gallery)", icon=":material/close:", type="tertiary",
                               disabled=disabled, on_click=collections.remove,
                               args=(collection.id, [item_id]))
 

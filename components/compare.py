@@ -45,6 +45,8 @@ def compare_turns(thread: PageChat) -> None:
 
 # --- any two to four gallery items (turns, variants, Lab cells), on the gallery page --------
 
+SIDE_BY_SIDE_WIDTH = {2: 440, 3: 380, 4: 300}  # px: every image and its caption in one view
+OVERLAY_WIDTH = 640
 _DIFF_STYLE = {ADDED: "background:#c8f7c5;color:#0b3d0b;border-radius:3px",
                REMOVED: "background:#ffd6d6;color:#6b0f0f;text-decoration:line-through;"
                         "border-radius:3px"}
@@ -81,7 +83,7 @@ def _overlay(a: GalleryItem, b: GalleryItem) -> None:
         return
     split = st.slider("Split: image 1 on the left, image 2 on the right", 0, 100, 50,
                       key="compare_split", format="%d%%")
-    st.image(_split(a.sha256, b.sha256, int(split), left, right), width="stretch",
+    st.image(_split(a.sha256, b.sha256, int(split), left, right), width=OVERLAY_WIDTH,
              output_format="PNG")
 
 
@@ -92,7 +94,7 @@ def _settings(items: list[GalleryItem]) -> None:
     differs = [r.differs for r in rows]
     styled = frame.style.apply(
         lambda row: ["background-color: #fff3bf" if differs[row.name] else ""] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(styled, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
     changed = [r.field for r in rows if r.differs]
     st.caption("Highlighted: " + (", ".join(changed) if changed else "nothing differs") + ".")
 
@@ -109,9 +111,10 @@ def compare_panel() -> None:
         head.subheader(f":material/compare: Compare {len(items)} images", anchor=False)
         close.button("Close", key="compare_close", icon=":material/close:",
                      on_click=state.set_compare_ids, args=([],))
+        width = SIDE_BY_SIDE_WIDTH[len(items)]
         for n, (column, item) in enumerate(zip(st.columns(len(items)), items, strict=True), 1):
             with column:
-                show_item_image(item.id)
+                show_item_image(item.id, max_width=width)
                 st.caption(safe_markdown(item_label(item, n)))
         if len(items) == 2:
             _overlay(*items)
@@ -120,11 +123,9 @@ def compare_panel() -> None:
                     '<span style="background:#ffd6d6;text-decoration:line-through">removed</span>',
                     unsafe_allow_html=True)
         for n, item in enumerate(items, 1):
-            st.caption(f"Image {n}")
-            if n == 1:
-                st.text(visible_bidi(item.prompt) or "—")
-            else:
-                st.html(diff_html(items[0].prompt, item.prompt))
+            st.caption(f"Image {n}" + (" (the reference)" if n == 1 else ""))
+            st.html(diff_html(items[0].prompt, item.prompt) if n > 1 else diff_html(
+                item.prompt, item.prompt) if item.prompt else "—")
         st.markdown("**Settings**")
         _settings(items)
 

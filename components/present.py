@@ -31,10 +31,17 @@ STAGE_CSS = """<style>
   padding: 1rem 2.5rem 0.5rem !important; }
 .st-key-present_stage h1 { color: #f4f4f6; font-size: 1.5rem; padding: 0; text-align: center; }
 .st-key-present_stage [data-testid="stCaptionContainer"] p { color: #b9bcc6; text-align: center; }
-.st-key-present_image [data-testid="stImage"], .st-key-present_image [data-testid="stImageContainer"] {
-  display: flex; justify-content: center; width: 100%; }
+.st-key-present_image [data-testid="stFullScreenFrame"], .st-key-present_image [data-testid="stImage"],
+.st-key-present_image [data-testid="stImageContainer"] { display: flex; justify-content: center;
+  align-items: center; width: 100%; }
+.st-key-present_image [data-testid="stFullScreenFrame"] > div { width: 100%; }
+.st-key-present_image [data-testid="stElementToolbar"] { display: none; }
 .st-key-present_image img { max-height: 70vh; width: auto !important; max-width: 100%;
   object-fit: contain; border-radius: 6px; box-shadow: 0 10px 40px rgba(0, 0, 0, 0.6); }
+.st-key-present_prev button, .st-key-present_next button, .st-key-present_exit button {
+  background: #1d2030; color: #eceef4; border: 1px solid #3b4056; }
+.st-key-present_prev button:disabled { background: transparent; color: #5b6072; }
+.st-key-present_stage kbd, .st-key-present_stage button span { color: inherit; }
 .st-key-present_caption { max-width: 60rem; margin: 0 auto; }
 .st-key-present_caption p { color: #f0f0f3; font-size: 1.3rem; line-height: 1.45;
   text-align: center; }
@@ -126,4 +133,4 @@ def slideshow(deck: Deck, shown: state.Presenting) -> None:
                       shortcut="Right", disabled=index == count - 1,
                       on_click=state.step_slide, args=(1, count))
             st.button("End", key="present_exit", icon=":material/close:", shortcut="Esc",
-                      on_click=state.stop_presenting, type="tertiary")
+                      on_click=state.stop_presenting)
