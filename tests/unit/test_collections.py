@@ -161,3 +161,19 @@ def test_the_split_view_shows_the_left_image_then_the_right() -> None:
     assert out.size == (100, 50)
     assert out.getpixel((10, 25))[0] > 200, "left of the split: the first image"
     assert out.getpixel((70, 25))[2] > 200, "right of the split: the second"
+
+
+def test_an_experiment_deck_is_its_winners_in_the_users_words(store: GalleryStore) -> None:
+    def cell(n: int, winner: bool, tag: str = "experiment:e1") -> str:
+        item = store.add_image(png((n * 50, 0, 0)), "image/png", NewItem(
+            page="lab", prompt=f"A poster that says OPEN {n}", model="m", aspect_ratio="4:5",
+            tags=[tag]))
+        store.set_favourite(item.id, winner)
+        return item.id
+
+    first, _, third = cell(1, True), cell(2, False), cell(3, True)
+    cell(4, True, tag="experiment:other")
+    deck = studio.experiment_deck(store, "e1", "Poster wording")
+    assert [s.item_id for s in deck.slides] == [first, third], "winners only, of this experiment"
+    assert deck.slides[1].caption == "A poster that says OPEN 3" and deck.title == "Poster wording"
+    assert deck.slides[0].heading == "m · 4:5"
