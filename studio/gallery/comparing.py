@@ -49,7 +49,7 @@ def settings_of(item: GalleryItem) -> dict[str, str]:
     for key, value in sorted(item.settings.items()):
         if key == "inputs" and isinstance(value, dict):
             for name, typed in value.items():
-                fields[f"Input {name}"] = typed
+                fields[f"Typed {name.split('_', 1)[-1].replace('_', ' ')}"] = typed
         else:
             fields[key.replace("_", " ").capitalize()] = (
                 json.dumps(value, ensure_ascii=False, sort_keys=True)
