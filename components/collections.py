@@ -36,9 +36,9 @@ def _create() -> None:
 
 def _rename(collection_id: str) -> None:
     try:
-        state.store().collections.rename(collection_id,
-                                         state.widget_value("collection_rename", ""),
-                                         state.widget_value("collection_reaudience", ""))
+        state.store().collections.rename(
+            collection_id, state.widget_value(f"collection_rename_{collection_id}", ""),
+            state.widget_value(f"collection_reaudience_{collection_id}", ""))
     except CollectionError as exc:
         state.notify("error", str(exc))
 
@@ -88,8 +88,9 @@ def _manage(collection: Collection) -> None:
             prepare = st.button("Prepare ZIP", key="collection_export_prepare",
                                 icon=":material/inventory_2:", disabled=not collection.item_ids)
             with st.popover("Rename", icon=":material/edit:", disabled=bool(locked)):
-                st.text_input("Name", value=collection.name, key="collection_rename")
-                st.text_input("For whom", value=collection.audience, key="collection_reaudience")
+                st.text_input("Name", value=collection.name, key=f"collection_rename_{collection.id}")
+                st.text_input("For whom", value=collection.audience,
+                              key=f"collection_reaudience_{collection.id}")
                 st.button("Save", key="collection_rename_save", on_click=_rename,
                           args=(collection.id,))
             st.button("Delete collection", key="collection_delete", icon=":material/delete:",

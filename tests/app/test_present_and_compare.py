@@ -159,3 +159,28 @@ def test_compare_ids_set_elsewhere_open_in_the_gallery_with_a_split_overlay(open
     at.slider(key="compare_split").set_value(20).run()
     assert_clean(at)
     assert overlay() != before, "the split moved: a new image"
+
+
+def test_the_collections_panel_renames_orders_removes_and_deletes(open_page, gallery):
+    a, b, c = _fill(gallery, 3, page="text", prompt="poster")
+    first = gallery.collections.create("First")
+    second = gallery.collections.create("Second", "sales")
+    gallery.collections.add(second.id, [a.id, b.id, c.id])
+    at = open_page("gallery")
+    at.selectbox(key="collection_open").set_value(second.id).run()
+    assert at.text_input(key=f"collection_rename_{second.id}").value == "Second"
+    at.text_input(key=f"collection_rename_{second.id}").input("Q3 review")
+    at.text_input(key=f"collection_reaudience_{second.id}").input("the board")
+    at.button(key="collection_rename_save").click().run()
+    assert_clean(at)
+    assert (gallery.collections.get(second.id).name,
+            gallery.collections.get(second.id).audience) == ("Q3 review", "the board")
+    assert at.button(key=f"collection_earlier_{a.id}").disabled, "the first cannot go earlier"
+    at.button(key=f"collection_later_{a.id}").click().run()
+    assert gallery.collections.get(second.id).item_ids == (b.id, a.id, c.id)
+    at.button(key=f"collection_remove_{c.id}").click().run()
+    assert gallery.collections.get(second.id).item_ids == (b.id, a.id)
+    at.button(key="collection_delete").click().run()
+    assert_clean(at)
+    assert [x.id for x in gallery.collections.list()] == [first.id]
+    assert gallery.count() == 3, "its images stay in the gallery"
