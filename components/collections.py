@@ -108,7 +108,8 @@ def _manage(collection: Collection) -> None:
                                file_name=path.name, mime="application/zip",
                                key="collection_export", on_click="ignore",
                                icon=":material/download:")
-        _members(collection, disabled=bool(locked))
+        if st.toggle("Show and arrange its images", key="collection_arrange"):
+            _members(collection, disabled=bool(locked))
 
 
 def _members(collection: Collection, *, disabled: bool) -> None:

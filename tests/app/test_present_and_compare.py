@@ -175,6 +175,8 @@ def test_the_collections_panel_renames_orders_removes_and_deletes(open_page, gal
     assert_clean(at)
     assert (gallery.collections.get(second.id).name,
             gallery.collections.get(second.id).audience) == ("Q3 review", "the board")
+    assert not [b for b in at.button if b.key == f"collection_later_{a.id}"], "folded at first"
+    at.toggle(key="collection_arrange").set_value(True).run()
     assert at.button(key=f"collection_earlier_{a.id}").disabled, "the first cannot go earlier"
     at.button(key=f"collection_later_{a.id}").click().run()
     assert gallery.collections.get(second.id).item_ids == (b.id, a.id, c.id)
