@@ -29,6 +29,7 @@ PAGES = {
     "Library": [
         st.Page("pages/gallery.py", title="Gallery", icon=":material/photo_library:"),
         st.Page("pages/usage.py", title="Usage", icon=":material/monitoring:"),
+        st.Page("pages/present.py", title="Present", icon=":material/slideshow:"),
     ],
 }
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.get_code import get_code_panel
 from components.grid import thumbnail_or_note
 from components.grounding import show_grounding
@@ -144,5 +145,6 @@ def render_detail(item_id: str) -> None:
             state.notify("success", "Deleted. Turn on “Show recently deleted” to restore it.")
             _close()
             st.rerun()
+        collect_button([item.id], key="gallery_detail_collect")
     get_code_panel(item)
     _lineage(item)

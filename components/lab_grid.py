@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.render import safe_markdown
 from studio.lab.experiment import Cell, Experiment
 from studio.lab.runner import CellResult
@@ -69,3 +70,5 @@ def results_grid(experiment: Experiment, results: dict[str, CellResult]) -> None
                                 args=(experiment, results, cell.key))
                     st.checkbox("Winner", key=f"lab_win_{cell.key}", value=result.winner,
                                 on_change=_judge, args=(experiment, results, cell.key))
+                    collect_button([result.item_id], key=f"lab_collect_{cell.key}",
+                                   label="Collect")

@@ -412,3 +412,39 @@ def queue_resend(page: str, instruction: str, attachment_ids: list[str]) -> None
 
 def take_resend(page: str) -> tuple[str, list[str]] | None:
     return _session().resends.pop(page, None)
+
+
+# --- presenter mode (pages/present.py) -------------------------------------------------------
+
+_PRESENT_KEY = "studio_present"  # its own key, beside the session object
+
+
+@dataclass
+class Presenting:
+    """What is being presented: a collection, a story (with its version) or an experiment's
+    winners, and the slide on screen (0-based)."""
+
+    kind: str
+    ref: str
+    version: int | None = None
+    slide: int = 0
+
+
+def presenting() -> Presenting | None:
+    value = st.session_state.get(_PRESENT_KEY)
+    return value if isinstance(value, Presenting) else None
+
+
+def start_presenting(kind: str, ref: str, version: int | None = None) -> None:
+    st.session_state[_PRESENT_KEY] = Presenting(kind, ref, version)
+
+
+def step_slide(delta: int, count: int) -> None:
+    """Next (+1) or previous (-1) slide, stopping at the first and the last."""
+    shown = presenting()
+    if shown is not None:
+        shown.slide = max(0, min(count - 1, shown.slide + delta))
+
+
+def stop_presenting() -> None:
+    st.session_state.pop(_PRESENT_KEY, None)

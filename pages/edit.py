@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.compare import compare_turns
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
@@ -118,6 +119,8 @@ else:
     if compare:
         compare_turns(thread)
     _transcript(thread)
+    collect_button([thread.last_image_id() or ""], key="edit_collect",
+                   label="Add the latest image to a collection")
     continue_in_new_chat(PAGE, thread)
     request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))

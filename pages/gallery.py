@@ -8,6 +8,9 @@ import streamlit as st
 
 from components import state
 from components.auth import signed_in_user
+from components.collect import collect_button
+from components.collections import collection_filter, collections_panel
+from components.compare import compare_panel, compare_selected_button
 from components.conversations import show_notices
 from components.gallery_bulk import bulk_actions
 from components.gallery_detail import render_detail
@@ -35,13 +38,14 @@ with st.container(border=True):
     model = model_col.selectbox("Model", ["all", *facets["models"]], key="gallery_model",
                                 format_func=lambda m: "All models" if m == "all" else m)
     favourites = fav_col.toggle("Favourites", key="gallery_favourites")
-    tag_col, date_col, group_col = st.columns([3, 2, 2], vertical_alignment="bottom")
+    tag_col, date_col, group_col, collection_col = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
     tags = tag_col.multiselect("Tags", facets["tags"], key="gallery_tags",
                                placeholder="Any tag" if facets["tags"] else "No tags yet",
                                help="Images carrying every tag chosen.")
     dates = date_col.date_input("Made between", value=(), key="gallery_dates")
     group_by = group_col.selectbox("Group by", list(GROUPINGS), key="gallery_group",
                                    format_func=GROUPINGS.get)
+    in_collection = collection_filter(collection_col)
     trash = st.toggle("Show recently deleted", key="gallery_trash",
                       help="Deleted images can be restored for 7 days.")
     me = signed_in_user()
@@ -58,6 +62,7 @@ flt = GalleryFilter(
     until=dates[1] if len(dates) == 2 else None,
     only_deleted=trash,
     made_by=me if mine else None,
+    ids=in_collection,
 )
 total = store.count(flt)
 selected = state.selection()
@@ -65,15 +70,20 @@ selected = state.selection()
 detail_id = state.detail_item()
 if detail_id:
     render_detail(detail_id)
+compare_panel()  # the items chosen to compare, from the selection below or the Lab
 
 if total == 0:
     st.info("Nothing here yet. Make something on the Story, Editing, Recipe or Text pages."
-            if not (text or favourites or tags or page != "all" or trash or mine) else
+            if not (text or favourites or tags or page != "all" or trash or mine
+                    or in_collection is not None) else
             "No images match these filters.", icon=":material/image_search:")
 else:
     pages = max(1, math.ceil(total / PER_PAGE))
     head, pager = st.columns([2, 3], vertical_alignment="center")
     head.markdown(f"**{total:,}** image{'s' * (total != 1)} · {len(selected)} selected")
+    with st.container(horizontal=True, vertical_alignment="center"):
+        collect_button(sorted(selected), key="gallery_collect", label="Add selected to collection")
+        compare_selected_button(selected)
     with pager:
         current = st.pagination(pages, key="gallery_page_number") if pages > 1 else 1
     view = st.segmented_control(
@@ -87,6 +97,8 @@ else:
     else:
         metadata_table(store, flt)
 
+st.divider()
+collections_panel()
 st.divider()
 export_panel(flt, total)
 st.divider()

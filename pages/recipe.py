@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
@@ -85,6 +86,7 @@ if thread is not None and thread.turns:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
         turn = replace(turn, parts=_without_first_table(turn.parts))
     render_sections(turn)
+    collect_button(turn.image_ids, key="recipe_collect")
     if retake_button(PAGE, thread):
         again = take_back_last(thread)
         if again is not None:

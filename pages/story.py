@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
 from components.render import required, safe_markdown
@@ -20,6 +21,7 @@ from components.turns import (
     version_picker,
 )
 from components.uploader import image_uploader, prepare_uploads
+from studio.exchange.slides import STORY
 from studio.making.branches import take_back_last
 from studio.making.prompts import STORY_EXAMPLES, STORY_STYLES, story_prompt
 
@@ -71,6 +73,12 @@ if thread is not None and thread.turns:
         st.info(f"Feedback: {safe_markdown(turn.instruction)}", icon=":material/feedback:")
         resend_editor(PAGE, thread, chosen - 1)
     render_sections(turn)
+    with st.container(horizontal=True):
+        collect_button(turn.image_ids, key="story_collect")
+        if st.button("Present this version", key="story_present", icon=":material/slideshow:",
+                     disabled=not turn.image_ids):
+            state.start_presenting(STORY, thread.id, chosen)
+            st.switch_page("pages/present.py")
 
     if retake_button(PAGE, thread):
         again = take_back_last(thread)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import state
+from components.collect import collect_button
 from components.conversations import show_notices
 from components.examples import example_buttons
 from components.grounding import show_grounding
@@ -98,6 +99,7 @@ if batches:
                 meta_line(variant.facts)
                 if variant.result.grounding:
                     show_grounding(variant.result.grounding.to_record())
+                collect_button([i.id for i in variant.items], key=f"text_collect_{index}")
             with proof:
                 show_proofread(variant.review if variant.items else None, unavailable)
     if len(batches) > 1:

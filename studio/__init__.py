@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from studio.exchange.export_zip import ExportReport, export_zip
 from studio.exchange.import_zip import ImportLimits, ImportReport, ZipRejected, import_zip
+from studio.exchange.slides import Deck, Slide, collection_deck, experiment_deck, story_deck
+from studio.gallery.collections import Collection, CollectionError
+from studio.gallery.comparing import settings_table, split_view, word_diff
 from studio.gallery.records import GalleryFilter, GalleryItem, NewItem
 from studio.gallery.store import GalleryStore
 from studio.gemini.calls import OnUpdate, generate, run_variants, send_in_chat
@@ -40,6 +43,9 @@ __all__ = [
     "AnswerFacts",
     "Attachment",
     "Catalog",
+    "Collection",
+    "CollectionError",
+    "Deck",
     "ExportReport",
     "GalleryFilter",
     "GalleryItem",
@@ -57,6 +63,7 @@ __all__ = [
     "Origin",
     "PageChat",
     "Result",
+    "Slide",
     "StudioError",
     "TextPart",
     "ThoughtPart",
@@ -67,6 +74,8 @@ __all__ = [
     "VariantSet",
     "ZipRejected",
     "build_config",
+    "collection_deck",
+    "experiment_deck",
     "export_zip",
     "gemini_client",
     "generate",
@@ -79,4 +88,8 @@ __all__ = [
     "offline_emulator",
     "run_variants",
     "send_in_chat",
+    "settings_table",
+    "split_view",
+    "story_deck",
+    "word_diff",
 ]

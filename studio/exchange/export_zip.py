@@ -160,7 +160,8 @@ def export_zip(
             entries = list(_write_images(zf, store, items, width, report, progress))
             titles, records = _write_conversations(zf, store, entries, report)
             exported_at = now_iso()
-            _write_manifests(zf, entries, records, exported_at)
+            _write_manifests(zf, entries, records, exported_at,
+                             collections_of(store, [e.item.id for e in entries]))
             stories = story_pages(entries, titles)
             story_of = {e.item.id: s.file for s in stories for e in s.entries}
             with _text_entry(zf, "index.html") as out:
@@ -218,8 +219,21 @@ def _write_conversations(
     return {r["id"]: r["title"] for r in records}, records
 
 
+def collections_of(store: GalleryStore, item_ids: list[str]) -> list[dict[str, Any]]:
+    """The collections holding any exported item, each with just its exported members in
+    their order: an import rebuilds them as far as the ZIP holds their items."""
+    exported = set(item_ids)
+    out = []
+    for collection in store.collections.list():
+        members = [i for i in collection.item_ids if i in exported]
+        if members:
+            out.append({**collection.to_json(), "items": members})
+    return out
+
+
 def _write_manifests(
-    zf: zipfile.ZipFile, entries: list[ExportEntry], records: list[dict[str, Any]], exported_at: str
+    zf: zipfile.ZipFile, entries: list[ExportEntry], records: list[dict[str, Any]], exported_at: str,
+    collections: list[dict[str, Any]] | None = None,
 ) -> None:
     columns = [*ITEM_FIELDS, "file"]
     with _text_entry(zf, "manifest.csv") as out:
@@ -236,5 +250,6 @@ def _write_manifests(
             "exported_at": exported_at,
             "items": [_manifest_row(e) for e in entries],
             "conversations": records,
+            "collections": collections or [],
         }
         json.dump(manifest, out, ensure_ascii=False, indent=1)

@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from studio.exchange.manifest_rows import conversation_from_manifest, item_from_manifest
+from studio.exchange.manifest_rows import (
+    collection_from_manifest,
+    conversation_from_manifest,
+    item_from_manifest,
+)
 from studio.exchange.zip_checks import (
     ImportLimits,
     ZipRejected,
@@ -57,6 +61,7 @@ class ImportReport:
     items_skipped: int = 0  # already in the store (same id)
     conversations_added: int = 0
     conversations_skipped: int = 0
+    collections_added: int = 0  # a collection already present (same id) is left as it is
     files_written: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -80,7 +85,13 @@ def import_zip(
         parsed = [item_from_manifest(r, n, names) for n, r in enumerate(manifest["items"], 1)]
         convs = [conversation_from_manifest(c, n, names)
                  for n, c in enumerate(manifest.get("conversations", []), 1)]
-        return _ingest(store, zf, names, parsed, convs, limits)
+        collections = manifest.get("collections", [])
+        if not isinstance(collections, list):
+            raise ZipRejected("refused: the manifest's collections are not a list")
+        wanted = [collection_from_manifest(c, n) for n, c in enumerate(collections, 1)]
+        report = _ingest(store, zf, names, parsed, convs, limits)
+    report.collections_added = len(store.collections.add_existing(wanted))
+    return report
 
 
 def _ingest(

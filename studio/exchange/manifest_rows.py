@@ -14,6 +14,7 @@ from google.genai import types
 from studio.exchange.zip_checks import (
     refusal,
 )
+from studio.gallery.collections import AUDIENCE_MAX, Collection, CollectionError, clean_name
 from studio.gallery.conversations import blob_refs, iter_inline
 from studio.gallery.records import (
     ADDED_FIELDS,
@@ -137,3 +138,26 @@ def conversation_from_manifest(
     record = {k: rec[k] for k in ("id", "page", "title", "created_at", "updated_at", "model",
                                   "settings", "history", "transcript")}
     return record, needed
+
+
+def collection_from_manifest(rec: Any, n: int) -> Collection:
+    """A collection of the manifest: its name, audience, dates and member ids, checked."""
+    what = f"collection #{n}"
+    if not isinstance(rec, dict):
+        raise refusal(what, "not an object")
+    for key in ("id", "name", "audience", "created_at", "updated_at"):
+        if not isinstance(rec.get(key), str):
+            raise refusal(what, f"field {key!r} is missing or has the wrong type")
+    members = rec.get("items")
+    if not ID_RE.match(rec["id"]) or not isinstance(members, list) \
+            or not all(isinstance(i, str) and ID_RE.match(i) for i in members):
+        raise refusal(what, "bad id or item ids")
+    try:
+        name = clean_name(rec["name"])
+        audience = clean_name(rec["audience"], AUDIENCE_MAX, required=False)
+        for stamp in ("created_at", "updated_at"):
+            datetime.fromisoformat(rec[stamp])
+    except (CollectionError, ValueError) as exc:
+        raise refusal(what, str(exc)) from None
+    return Collection(rec["id"], name, audience, rec["created_at"], rec["updated_at"],
+                      tuple(members))

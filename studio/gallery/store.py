@@ -28,6 +28,7 @@ from typing import Any
 
 import studio.gallery.conversations as convs
 from studio.gallery.blobs import LocalBlobs
+from studio.gallery.collections import SQLCollections
 from studio.gallery.conversation_rows import SQLConversations
 from studio.gallery.conversations import Conversation, ConversationSummary
 from studio.gallery.database import Database, database_url
@@ -78,6 +79,8 @@ class GalleryStore:
         self.items: ItemRecords = SQLItems(self._sql)
         self.blobs: BlobStore = LocalBlobs(self.data_dir, self._sql)
         self.conversations: ConversationStore = SQLConversations(self._sql)
+        # named, ordered sets of items for an audience (studio/gallery/collections.py)
+        self.collections = SQLCollections(self._sql)
         self.made_by: str | None = None  # stamped on what this view adds (see signed_as)
 
     def signed_as(self, who: str | None) -> GalleryStore:
@@ -224,6 +227,7 @@ class GalleryStore:
         """Remove items soft-deleted before the cutoff, and files nothing else points at."""
         with self._transaction():
             shas = self.items.purge(days_ago_iso(older_than_days))
+            self.collections.forget_purged()
             self._drop_unreferenced(set(shas))
         return len(shas)
 
