@@ -38,6 +38,7 @@ from studio.gemini.settings import GenerationSettings
 from studio.lab.saved import ExperimentBook
 from studio.making.attachments import attachment_from_item
 from studio.making.chat import PageChat
+from studio.making.prompt_library import PromptLibrary
 
 _KEY = "studio"
 TRASH_DAYS = 7
@@ -60,6 +61,9 @@ class StudioSession:
     lab_experiment: str | None = None  # the Prompt Lab experiment open on the page
     compare: list[str] = field(default_factory=list)  # gallery item ids to compare (2-4)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
+    lab_rows: list[str] | None = None  # the Lab's prompt rows, when a saved prompt was added
+    links: dict[str, Any] = field(default_factory=dict)  # what was last written to the URL
+    followed: dict[str, Any] = field(default_factory=dict)  # sources widgets follow (follow_widget)
 
 
 def _session() -> StudioSession:
@@ -234,11 +238,16 @@ def store() -> GalleryStore:
     return opened
 
 
+def default_settings() -> GenerationSettings:
+    """What a new session starts with (before a link or the sidebar changes it)."""
+    return GenerationSettings(model=load_catalog().default_model,
+                              timeout_s=NetworkSettings.from_env().timeout_s)
+
+
 def settings() -> GenerationSettings:
     s = _session()
     if s.settings is None:
-        s.settings = GenerationSettings(model=load_catalog().default_model,
-                                        timeout_s=NetworkSettings.from_env().timeout_s)
+        s.settings = default_settings()
     return s.settings
 
 
@@ -367,3 +376,50 @@ def fork_chat(page: str, index: int) -> PageChat | None:
 def clicked(key: str) -> bool:
     """A button's click in this run, read before (or without) drawing the button again."""
     return bool(st.session_state.get(key))
+
+
+# --- the prompt library, and the Lab's rows -------------------------------------------------
+
+def prompt_library() -> PromptLibrary:
+    """Saved prompts beside the gallery, and the curated examples."""
+    return PromptLibrary(store().data_dir)
+
+
+def lab_rows() -> list[str] | None:
+    """The Lab's prompt rows when they were set from outside the table (a saved prompt)."""
+    rows = _session().lab_rows
+    return list(rows) if rows is not None else None
+
+
+def set_lab_rows(rows: list[str] | None) -> None:
+    """Give the Lab's table these rows; its own edits start afresh from them."""
+    _session().lab_rows = list(rows) if rows is not None else None
+    clear_widget("lab_table")
+
+
+def follow_widget(key: str, source: Any) -> None:
+    """Let widget `key` show `source` whenever `source` changes (call before drawing it);
+    in between, what the user types in it stays."""
+    followed = _session().followed
+    if key not in followed or followed[key] != source or key not in st.session_state:
+        st.session_state[key] = source
+    followed[key] = source
+
+
+# --- links: what the URL last said, so a changed URL can be told from a changed session ------
+
+def linked(name: str, default: Any = None) -> Any:
+    return _session().links.get(name, default)
+
+
+def set_linked(name: str, value: Any) -> None:
+    _session().links[name] = value
+
+
+def open_chat_from_link(page: str, conversation_id: str) -> bool:
+    """Resume the conversation a link names, if it exists and belongs to `page`."""
+    record = store().conversation_record(conversation_id)
+    if record is None or record.get("page") != page:
+        notify("error", "The conversation in this link no longer exists.")
+        return False
+    return resume_chat(page, conversation_id) is not None

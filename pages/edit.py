@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.compare import compare_turns
 from components.conversations import branch_selector, recent_conversations, show_notices
+from components.prompt_library import prompt_tools
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
 from components.turns import (
     continue_in_new_chat,
@@ -46,6 +47,7 @@ def _start_section() -> None:
     with describe_tab:
         st.caption("Examples: " + " · ".join(EDIT_START_EXAMPLES))
         prompt = st.text_input("Describe the first image", key="edit_start_prompt")
+        prompt_tools(PAGE, target="edit_start_prompt")
         if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:",
                      disabled=bool(state.read_only_reason()), help=state.read_only_reason()) \
                 and required(prompt, "Describe the image to create first."):
@@ -119,6 +121,8 @@ else:
     continue_in_new_chat(PAGE, thread)
     request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
+    prompt_tools(PAGE, target="edit_chat",
+                 text=thread.turns[-1].instruction if thread.turns else "")
     if again is not None:
         with st.chat_message("user"):
             st.markdown(safe_markdown(again.instruction))

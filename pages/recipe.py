@@ -10,6 +10,7 @@ import streamlit as st
 from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
+from components.prompt_library import prompt_tools
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
@@ -55,6 +56,8 @@ with st.container(border=True):
     generate = st.button("Write the recipe", key="recipe_generate", type="primary",
                          icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
                          help=state.read_only_reason())
+prompt_tools(PAGE, target="recipe_dish",
+             fields={"recipe_servings": int(servings), "recipe_diets": list(diets or [])})
 
 if generate and required(dish, "Name a dish first."):
     settings = state.settings()

@@ -7,6 +7,7 @@ import streamlit as st
 from components import state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
+from components.prompt_library import prompt_tools
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
@@ -42,6 +43,8 @@ with st.container(border=True):
     generate = st.button("Tell the story", key="story_generate", type="primary",
                          icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
                          help=state.read_only_reason())
+prompt_tools(PAGE, target="story_prompt",
+             fields={"story_style": style, "story_scenes": int(scenes)})
 
 settings = state.settings()
 if generate and required(premise, "Say what the story is about first."):
