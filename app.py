@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import links
 from components.sidebar import render_sidebar
 from components.storage_banner import storage_banner
 
@@ -31,5 +32,8 @@ PAGES = {
 
 page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
+links.restore_settings()  # a link's or a reload's settings, before the sidebar draws them
 render_sidebar()
+links.keep_settings()
 page.run()
+links.keep_settings()  # a page may change one too (the text page's variants)

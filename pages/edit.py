@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.compare import compare_turns
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.prompt_library import prompt_tools
@@ -29,6 +29,7 @@ SHOWN_TURNS = 4  # the latest turns drawn; earlier ones behind a toggle
 st.title(":material/edit: Conversational editing")
 st.caption("Start from a photo, a description or a gallery image, then ask for changes one "
            "message at a time. Undo, branch from any turn, and compare versions side by side.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 
 

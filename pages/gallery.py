@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import show_notices
 from components.gallery_detail import render_detail
 from components.gallery_export import export_panel
@@ -18,6 +18,7 @@ PER_PAGE = 48
 PAGES = {"story": "Story", "edit": "Editing", "recipe": "Recipe", "text": "Text rendering"}
 
 st.title(":material/photo_library: Gallery")
+links.follow_gallery()  # filters and the open item live in the URL
 show_notices()
 store = state.store()
 facets = store.facets()

@@ -8,7 +8,7 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import show_notices
 from components.lab_batch import follow_jobs, job_panel, submit_jobs
 from components.lab_grid import results_grid
@@ -21,6 +21,7 @@ st.title(":material/science: Prompt Lab")
 st.caption("Write a prompt with {variables}, give each variable its values, cross them with "
            "models, aspect ratios and seeds, and judge the grid. Every image lands in the "
            "gallery, tagged with its experiment.")
+links.follow_experiment()  # a link or a reload names the open experiment
 show_notices()
 
 

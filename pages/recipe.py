@@ -7,7 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.prompt_library import prompt_tools
@@ -43,6 +43,7 @@ def _without_first_table(parts: list[TurnPart]) -> list[TurnPart]:
 st.title(":material/restaurant: Recipe")
 st.caption("Gemini draws on what it knows about cooking to write an illustrated recipe, one "
            "picture per step. Results are a starting point: check quantities before you cook.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 example_buttons(RECIPE_EXAMPLES, key=PAGE)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import recent_conversations, show_notices
 from components.examples import example_buttons
 from components.prompt_library import prompt_tools
@@ -27,6 +27,7 @@ PAGE = "story"
 st.title(":material/auto_stories: Story")
 st.caption("Gemini tells a story in scenes and illustrates each one, keeping the characters "
            "consistent. Then give feedback: it retells the story or restyles the drawings.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 example_buttons(STORY_EXAMPLES, key=PAGE)
 

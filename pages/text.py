@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import show_notices
 from components.examples import example_buttons
 from components.prompt_library import prompt_tools
@@ -71,6 +71,7 @@ if generate and required(headline, "Type a headline first: it is the text to ren
                       "variant(s) rendered", state="error" if failed else "complete")
     state.add_text_result(brief, batch)
 
+links.follow_text_results()  # a reload or a link brings the latest back from the gallery
 batches = state.text_results()
 if batches:
     brief, batch = batches[0]
