@@ -1,8 +1,10 @@
 """The prompt library on every page: "Use a saved prompt" fills the page's prompt widget
 (with a field for each {variable}), "Save prompt" keeps the one typed there by name.
 
-Both are popovers beside the page's form. Filling happens in button callbacks, which run
-before the page draws its widgets, so the prompt widget can still be given a value.
+Both open a dialog beside the page's form; which one is open is kept in the session
+(components/state.py), so it survives the reruns its own widgets cause. Filling happens in
+button callbacks, which run before the page draws its widgets, so the prompt widget can
+still be given a value.
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ def _ordered(page: str) -> tuple[list[SavedPrompt], str | None]:
 
 
 def _label(prompt: SavedPrompt) -> str:
-    kind = "example" if prompt.curated else "saved"
-    return f"{prompt.name} · {PAGE_LABELS.get(prompt.page, prompt.page)} {kind}"
+    page = PAGE_LABELS.get(prompt.page, prompt.page)
+    return f"{prompt.name} · {page} example" if prompt.curated else f"{prompt.name} · yours, from {page}"
 
 
 # --- callbacks: they run before the page is drawn ------------------------------------------
@@ -63,12 +65,17 @@ def _chosen(page: str) -> SavedPrompt | None:
     return state.prompt_library().get(prompt_id) if prompt_id else None
 
 
+def _var_key(page: str, prompt: SavedPrompt, name: str) -> str:
+    return f"pl_var_{page}_{prompt.id}_{name}"
+
+
 def _use(page: str, target: str, max_chars: int | None) -> None:
+    state.open_prompt_dialog(None)
     prompt = _chosen(page)
     if prompt is None:
         state.notify("error", "That saved prompt no longer exists.")
         return
-    values = {v: str(state.widget_value(f"pl_var_{page}_{v}", "") or "").strip()
+    values = {v: str(state.widget_value(_var_key(page, prompt, v), "") or "").strip()
               for v in prompt.variables}
     filled = prompt.filled(values)
     text = filled.text
@@ -79,7 +86,6 @@ def _use(page: str, target: str, max_chars: int | None) -> None:
     if prompt.page == page:  # the page's own inputs come with it (style, scenes, body...)
         widgets.update(filled.fields)
     state.set_widgets(widgets)
-    state.set_widgets({f"pl_use_open_{page}": False})
     left = [v for v in prompt.variables if not values.get(v)]
     state.notify("info", f"“{prompt.name}” is in the prompt box"
                  + (f"; fill in {', '.join('{' + v + '}' for v in left)} there." if left
@@ -88,6 +94,7 @@ def _use(page: str, target: str, max_chars: int | None) -> None:
 
 def _add_row(prompts: list[str]) -> None:
     """The Lab: a saved prompt becomes a new row, its variables' example values filled in."""
+    state.open_prompt_dialog(None)
     prompt = _chosen("lab")
     if prompt is None:
         state.notify("error", "That saved prompt no longer exists.")
@@ -96,7 +103,6 @@ def _add_row(prompts: list[str]) -> None:
     for name in prompt.variables:
         if not state.widget_value(f"lab_var_{name}") and prompt.values.get(name):
             state.set_widgets({f"lab_var_{name}": ", ".join(prompt.values[name])})
-    state.set_widgets({"pl_use_open_lab": False})
     state.notify("success", f"“{prompt.name}” was added as prompt row {len(prompts) + 1}.")
 
 
@@ -107,25 +113,35 @@ def _delete(page: str) -> None:
         state.notify("success", f"Deleted “{prompt.name}” from your prompts.")
 
 
-def _save(page: str, text_key: str, fields: Mapping[str, Any], variables: list[str],
-          values: Mapping[str, list[str]] | None) -> None:
+def _save(page: str, fields: Mapping[str, Any], values: Mapping[str, list[str]] | None) -> None:
     name = str(state.widget_value(f"pl_save_name_{page}", "") or "")
-    text = str(state.widget_value(text_key, "") or "")
+    text = str(state.widget_value(f"pl_save_text_{page}", "") or "")
+    probe = SavedPrompt(name="", text=text, page=page, fields=dict(fields))
     given = values if values is not None else {
         v: split_values(str(state.widget_value(f"pl_save_vals_{page}_{v}", "") or ""))
-        for v in variables}
+        for v in probe.variables}
     try:
         saved = state.prompt_library().save(name, text, page=page, fields=fields, values=given)
     except PromptLibraryError as exc:
-        state.notify("error", str(exc))
+        state.notify("error", str(exc))  # the dialog stays open, with what was typed
         return
+    state.open_prompt_dialog(None)
     state.clear_widget(f"pl_save_name_{page}")
-    state.set_widgets({f"pl_save_open_{page}": False})
     state.notify("success", f"Saved “{saved.name}”: use it from “Use a saved prompt” on any "
                  "page or in the Prompt Lab.")
 
 
-# --- the two popovers --------------------------------------------------------------------------
+def _pick_row(prompts: list[str]) -> None:
+    row = state.widget_value("pl_save_row_lab")
+    if isinstance(row, int) and 0 <= row < len(prompts):
+        state.set_widgets({"pl_save_text_lab": prompts[row]})
+
+
+def _close() -> None:
+    state.open_prompt_dialog(None)
+
+
+# --- the dialogs -----------------------------------------------------------------------------
 
 def _picker(page: str) -> SavedPrompt | None:
     prompts, problem = _ordered(page)
@@ -147,93 +163,122 @@ def _picker(page: str) -> SavedPrompt | None:
     return prompt
 
 
-def _use_popover(page: str, target: str, max_chars: int | None) -> None:
-    with st.popover("Use a saved prompt", icon=":material/bookmarks:",
-                    key=f"pl_use_open_{page}", on_change="rerun"):
-        prompt = _picker(page)
-        if prompt is None:
-            return
-        for name in prompt.variables:
-            examples = prompt.values.get(name, [])
-            state.init_widgets({f"pl_var_{page}_{name}": examples[0] if examples else ""})
-            st.text_input(f"{{{name}}}", key=f"pl_var_{page}_{name}",
-                          placeholder=", ".join(examples[:3]) or "a value",
-                          help="Examples: " + "; ".join(examples) if examples else None)
-        left, right = st.columns([2, 1])
-        left.button("Use it", key=f"pl_use_{page}", type="primary", icon=":material/input:",
-                    on_click=_use, args=(page, target, max_chars), width="stretch")
-        if not prompt.curated:
-            right.button("Delete", key=f"pl_delete_{page}", icon=":material/delete:",
-                         on_click=_delete, args=(page,), width="stretch")
+def _notices() -> None:
+    """A refused save says why inside the dialog, where the user is looking."""
+    for kind, message in state.take_notices():
+        (st.error if kind == "error" else st.info)(message)
 
 
-def _save_popover(page: str, text: str, fields: Mapping[str, Any]) -> None:
+@st.dialog("Use a saved prompt", width="medium", on_dismiss=_close)
+def _use_dialog(page: str, target: str, max_chars: int | None) -> None:
+    prompt = _picker(page)
+    if prompt is None:
+        return
+    for name in prompt.variables:
+        examples = prompt.values.get(name, [])
+        st.text_input(f"{{{name}}}", value=examples[0] if examples else "",
+                      key=_var_key(page, prompt, name),
+                      help=("Examples: " + "; ".join(examples)) if examples else None)
+    left, right = st.columns([3, 1])
+    if left.button("Use it", key=f"pl_use_{page}", type="primary", icon=":material/input:",
+                   on_click=_use, args=(page, target, max_chars), width="stretch"):
+        st.rerun()  # the whole page, so the prompt box shows what was filled in
+    if not prompt.curated and right.button("Delete", key=f"pl_delete_{page}",
+                                           icon=":material/delete:", on_click=_delete,
+                                           args=(page,), width="stretch"):
+        st.rerun(scope="fragment")
+
+
+@st.dialog("Save prompt", width="medium", on_dismiss=_close)
+def _save_dialog(page: str, fields: Mapping[str, Any]) -> None:
+    _notices()
+    st.text_input("Name", key=f"pl_save_name_{page}", max_chars=80,
+                  placeholder="Bedtime story, launch poster…")
+    text = st.text_area(
+        "Prompt", key=f"pl_save_text_{page}", height=110,
+        help="Write {name} where a word should change each time, e.g. “a {animal} who "
+             "loves the stars”: using the prompt asks for it, and the Lab crosses its values.")
+    probe = SavedPrompt(name="", text=text or "", page=page, fields=dict(fields))
+    for name in probe.variables:
+        st.text_input(f"Example values for {{{name}}} (comma-separated)",
+                      key=f"pl_save_vals_{page}_{name}")
+    about = _describe(probe)
+    if about:
+        st.caption(f"Saved with it: {safe_markdown(about)}")
+    if st.button("Save", key=f"pl_save_{page}", type="primary", icon=":material/bookmark_add:",
+                 on_click=_save, args=(page, dict(fields), None)) and not state.prompt_dialog():
+        st.rerun()  # saved: close the dialog (a refusal keeps it open and says why)
+
+
+@st.dialog("Use a saved prompt in the Lab", width="medium", on_dismiss=_close)
+def _lab_use_dialog(prompts: list[str]) -> None:
+    prompt = _picker("lab")
+    if prompt is None:
+        return
+    if prompt.variables:
+        st.caption("Its variables come with it, with their example values: "
+                   + "; ".join(f"{{{v}}} = {', '.join(prompt.values.get(v, [])) or '…'}"
+                               for v in prompt.variables))
+    left, right = st.columns([3, 1])
+    if left.button("Add as a prompt row", key="pl_use_lab", type="primary",
+                   icon=":material/playlist_add:", on_click=_add_row, args=(list(prompts),),
+                   width="stretch"):
+        st.rerun()
+    if not prompt.curated and right.button("Delete", key="pl_delete_lab",
+                                           icon=":material/delete:", on_click=_delete,
+                                           args=("lab",), width="stretch"):
+        st.rerun(scope="fragment")
+
+
+@st.dialog("Save a prompt row", width="medium", on_dismiss=_close)
+def _lab_save_dialog(prompts: list[str], variables: Mapping[str, list[str]]) -> None:
+    _notices()
+    if len(prompts) > 1:
+        st.selectbox("Row", list(range(len(prompts))), index=len(prompts) - 1,
+                     key="pl_save_row_lab", format_func=lambda i: f"{i + 1}: {prompts[i][:70]}",
+                     on_change=_pick_row, args=(prompts,))
+    st.text_input("Name", key="pl_save_name_lab", max_chars=80)
+    st.text_area("Prompt", key="pl_save_text_lab", height=110)
+    used = [v for v in variables if "{" + v + "}" in str(state.widget_value("pl_save_text_lab"))]
+    if used:
+        st.caption("Saved with the Lab's values of " + ", ".join(f"{{{v}}}" for v in used) + ".")
+    if st.button("Save", key="pl_save_lab", type="primary", icon=":material/bookmark_add:",
+                 on_click=_save, args=("lab", {}, dict(variables))) and not state.prompt_dialog():
+        st.rerun()
+
+
+# --- the buttons beside each page's form -----------------------------------------------------
+
+def _buttons(page: str, save_widgets: dict[str, Any]) -> None:
     read_only = state.read_only_reason()
-    with st.popover("Save prompt", icon=":material/bookmark_add:", disabled=bool(read_only),
-                    help=read_only, key=f"pl_save_open_{page}", on_change="rerun"):
-        st.text_input("Name", key=f"pl_save_name_{page}", max_chars=80,
-                      placeholder="Bedtime story, launch poster…")
-        key = f"pl_save_text_{page}"
-        state.follow_widget(key, text)
-        saved_text = st.text_area(
-            "Prompt", key=key, height=100,
-            help="Write {name} where a word should change each time, e.g. “a {animal} who "
-                 "loves the stars”: using the prompt asks for it, and the Lab crosses its values.")
-        kept = {k: v for k, v in fields.items() if k in FIELDS.get(page, ())}
-        probe = SavedPrompt(name="", text=saved_text or "", page=page, fields=dict(kept))
-        for name in probe.variables:
-            st.text_input(f"Example values for {{{name}}} (comma-separated)",
-                          key=f"pl_save_vals_{page}_{name}")
-        about = _describe(probe)
-        if about:
-            st.caption(f"Saved with it: {safe_markdown(about)}")
-        st.button("Save", key=f"pl_save_{page}", type="primary", icon=":material/bookmark_add:",
-                  on_click=_save, args=(page, key, kept, probe.variables, None))
+    use, save, _ = st.columns([1, 1, 3])
+    use.button("Use a saved prompt", key=f"pl_use_open_{page}", icon=":material/bookmarks:",
+               on_click=state.open_prompt_dialog, args=(f"use:{page}",), width="stretch")
+    save.button("Save prompt", key=f"pl_save_open_{page}", icon=":material/bookmark_add:",
+                on_click=state.open_prompt_dialog, args=(f"save:{page}", save_widgets),
+                disabled=bool(read_only), help=read_only, width="stretch")
 
 
 def prompt_tools(page: str, *, target: str, text: str | None = None,
                  fields: Mapping[str, Any] | None = None, max_chars: int | None = None) -> None:
-    """Both popovers for a page whose prompt widget has the key `target`. `text` is the
-    prompt to offer for saving (default: what `target` holds); `fields` the page's other
-    inputs, saved with it and restored when it is used on the same page."""
+    """The library for a page whose prompt widget has the key `target`. `text` is the prompt
+    offered for saving (default: what `target` holds); `fields` the page's other inputs,
+    saved with it and restored when it is used on the same page."""
     source = text if text is not None else str(state.widget_value(target, "") or "")
-    use, save, _ = st.columns([1, 1, 3])
-    with use:
-        _use_popover(page, target, max_chars)
-    with save:
-        _save_popover(page, source, fields or {})
+    _buttons(page, {f"pl_save_text_{page}": source})
+    kept = {k: v for k, v in (fields or {}).items() if k in FIELDS.get(page, ())}
+    opened = state.prompt_dialog()
+    if opened == f"use:{page}":
+        _use_dialog(page, target, max_chars)
+    elif opened == f"save:{page}":
+        _save_dialog(page, kept)
 
 
 def lab_prompt_tools(prompts: list[str], variables: Mapping[str, list[str]]) -> None:
     """The Lab's side: add a saved prompt as a row, save one of the rows."""
-    use, save, _ = st.columns([1, 1, 3])
-    with use, st.popover("Use a saved prompt", icon=":material/bookmarks:",
-                         key="pl_use_open_lab", on_change="rerun"):
-        prompt = _picker("lab")
-        if prompt is not None:
-            if prompt.variables:
-                st.caption("Its variables and their example values come with it: "
-                           + "; ".join(f"{{{v}}} = {', '.join(prompt.values.get(v, [])) or '…'}"
-                                       for v in prompt.variables))
-            left, right = st.columns([2, 1])
-            left.button("Add as a prompt row", key="pl_use_lab", type="primary",
-                        icon=":material/playlist_add:", on_click=_add_row, args=(list(prompts),),
-                        width="stretch")
-            if not prompt.curated:
-                right.button("Delete", key="pl_delete_lab", icon=":material/delete:",
-                             on_click=_delete, args=("lab",), width="stretch")
-    read_only = state.read_only_reason()
-    with save, st.popover("Save prompt", icon=":material/bookmark_add:", disabled=bool(read_only),
-                          help=read_only, key="pl_save_open_lab", on_change="rerun"):
-        if not prompts:
-            st.caption("Write a prompt row first.")
-            return
-        row = st.selectbox("Row", list(range(len(prompts))), key="pl_save_row_lab",
-                           format_func=lambda i: f"{i + 1}: {prompts[i][:60]}")
-        st.text_input("Name", key="pl_save_name_lab", max_chars=80)
-        key = "pl_save_text_lab"
-        state.follow_widget(key, prompts[row if row is not None and row < len(prompts) else 0])
-        st.text_area("Prompt", key=key, height=100)
-        st.caption("The values of its variables are saved with it.")
-        st.button("Save", key="pl_save_lab", type="primary", icon=":material/bookmark_add:",
-                  on_click=_save, args=("lab", key, {}, [], dict(variables)))
+    _buttons("lab", {"pl_save_text_lab": prompts[-1] if prompts else ""})
+    opened = state.prompt_dialog()
+    if opened == "use:lab":
+        _lab_use_dialog(list(prompts))
+    elif opened == "save:lab":
+        _lab_save_dialog(list(prompts), dict(variables))

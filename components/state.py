@@ -63,7 +63,7 @@ class StudioSession:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, message) to show once
     lab_rows: list[str] | None = None  # the Lab's prompt rows, when a saved prompt was added
     links: dict[str, Any] = field(default_factory=dict)  # what was last written to the URL
-    followed: dict[str, Any] = field(default_factory=dict)  # sources widgets follow (follow_widget)
+    prompt_dialog: str | None = None  # the prompt library's open dialog, e.g. "use:story"
 
 
 def _session() -> StudioSession:
@@ -397,13 +397,15 @@ def set_lab_rows(rows: list[str] | None) -> None:
     clear_widget("lab_table")
 
 
-def follow_widget(key: str, source: Any) -> None:
-    """Let widget `key` show `source` whenever `source` changes (call before drawing it);
-    in between, what the user types in it stays."""
-    followed = _session().followed
-    if key not in followed or followed[key] != source or key not in st.session_state:
-        st.session_state[key] = source
-    followed[key] = source
+def prompt_dialog() -> str | None:
+    """Which prompt-library dialog is open ("use:story", "save:lab"...), if any."""
+    return _session().prompt_dialog
+
+
+def open_prompt_dialog(name: str | None, widgets: dict[str, Any] | None = None) -> None:
+    """Open (or, with None, close) a prompt-library dialog, prefilling its widgets."""
+    _session().prompt_dialog = name
+    set_widgets(widgets or {})
 
 
 # --- links: what the URL last said, so a changed URL can be told from a changed session ------

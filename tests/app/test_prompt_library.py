@@ -14,6 +14,7 @@ from tests.app.conftest import assert_clean
 
 def _save(at: AppTest, page: str, name: str, text: str | None = None,
           values: dict[str, str] | None = None) -> AppTest:
+    at.button(key=f"pl_save_open_{page}").click().run()
     at.text_input(key=f"pl_save_name_{page}").input(name)
     if text is not None:
         at.text_area(key=f"pl_save_text_{page}").input(text)
@@ -24,9 +25,17 @@ def _save(at: AppTest, page: str, name: str, text: str | None = None,
 
 
 def _pick(at: AppTest, page: str, name: str) -> AppTest:
+    at.button(key=f"pl_use_open_{page}").click().run()
     picker = at.selectbox(key=f"pl_pick_{page}")
     index = next(i for i, label in enumerate(picker.options) if label.startswith(f"{name} ·"))
     return picker.select_index(index).run()
+
+
+def _var(at: AppTest, page: str, name: str):
+    """The field of a variable in the "Use a saved prompt" dialog."""
+    [field] = [t for t in at.text_input
+               if (t.key or "").startswith(f"pl_var_{page}_") and t.key.endswith(f"_{name}")]
+    return field
 
 
 def _saved(data: Path) -> list[dict]:
@@ -37,6 +46,7 @@ def test_a_story_prompt_saved_with_a_variable_is_used_on_the_recipe_page_and_in_
         open_page, _isolated_environment: Path):
     at = open_page("story")
     at.text_area(key="story_prompt").input("a baby turtle finding its way to the sea").run()
+    at.button(key="pl_save_open_story").click().run()
     assert at.text_area(key="pl_save_text_story").value == \
         "a baby turtle finding its way to the sea", "the save box offers the page's prompt"
     _save(at, "story", "Sea journey", text="a baby {animal} finding its way to the sea",
@@ -51,8 +61,8 @@ def test_a_story_prompt_saved_with_a_variable_is_used_on_the_recipe_page_and_in_
     # The same session, another page: the prompt fills the dish, its variable asked for.
     at.switch_page("pages/recipe.py").run()
     _pick(at, "recipe", "Sea journey")
-    assert at.text_input(key="pl_var_recipe_animal").value == "turtle", "first example value"
-    at.text_input(key="pl_var_recipe_animal").input("otter")
+    assert _var(at, "recipe", "animal").value == "turtle", "its first example value"
+    _var(at, "recipe", "animal").input("otter")
     at.button(key="pl_use_recipe").click().run()
     assert_clean(at)
     assert at.text_input(key="recipe_dish").value == "a baby otter finding its way to the sea"
@@ -82,7 +92,7 @@ def test_a_text_prompt_is_reused_on_the_text_page_with_its_fields(open_page,
 
     fresh = open_page("text")  # a new session: the library is beside the gallery, not in it
     _pick(fresh, "text", "Specials board")
-    fresh.text_input(key="pl_var_text_price").input("5.00")
+    _var(fresh, "text", "price").input("5.00")
     fresh.button(key="pl_use_text").click().run()
     assert_clean(fresh)
     assert fresh.text_input(key="text_headline").value == "Bean & Gone specials"
@@ -111,6 +121,7 @@ def test_the_curated_examples_cover_the_four_capabilities_and_fill_a_page(open_p
     assert all(p.variables and all(p.values.get(v) for v in p.variables) for p in examples), \
         "every example shows off a variable, with example values"
     at = open_page("story")
+    at.button(key="pl_use_open_story").click().run()
     picker = at.selectbox(key="pl_pick_story")
     assert len(picker.options) == len(examples)
     assert picker.value == "curated-story-bedtime", "this page's examples come first"
@@ -135,7 +146,9 @@ def test_a_damaged_library_file_is_set_aside_not_lost(open_page, _isolated_envir
     _isolated_environment.mkdir(parents=True, exist_ok=True)
     (_isolated_environment / "prompts.json").write_text("{not json", encoding="utf-8")
     at = open_page("recipe")
+    at.button(key="pl_use_open_recipe").click().run()
     assert any("could not be read" in w.value for w in at.warning)
+    assert len(at.selectbox(key="pl_pick_recipe").options) == len(curated_prompts())
     at.text_input(key="recipe_dish").input("lemon tart").run()
     _save(at, "recipe", "Tart")
     assert_clean(at)
