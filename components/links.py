@@ -7,8 +7,8 @@ The URL's path is the page (st.navigation names it); the query string holds the 
 * Story, Editing and Recipe: `chat`, the open conversation;
 * Prompt Lab: `experiment`; Text rendering: `batch`, the latest variants (they come back
   from the gallery, where they are kept);
-* Gallery: its filters (`q`, `source` (the page), `made_with` (the model), `fav`, `since`,
-  `until`, `trash`, `view`, `p`) and the item open in the detail (`item`).
+* Gallery: its filters (`q`, `source` (the page), `made_with` (the model), `tags`, `fav`,
+  `since`, `until`, `trash`, `group`, `view`, `p`) and the item open in the detail (`item`).
 
 One rule for each of these groups: when the URL holds something other than what this
 session last wrote there (a link opened in a new browser session, or the browser's Back),
@@ -212,7 +212,9 @@ def follow_text_results() -> None:
 
 # --- the gallery's filters and open item ---------------------------------------------------
 
-GALLERY_KEYS = ("q", "source", "made_with", "fav", "since", "until", "trash", "view", "p", "item")
+GALLERY_KEYS = ("q", "source", "made_with", "tags", "fav", "since", "until", "trash", "group",
+                "view", "p", "item")
+_TAG_SEPARATOR = ";"  # a tag never holds one (it is the manifest CSV's separator)
 
 
 def _gallery_widgets() -> dict[str, str | None]:
@@ -224,10 +226,12 @@ def _gallery_widgets() -> dict[str, str | None]:
         "q": (w("gallery_search") or "").strip() or None,
         "source": None if w("gallery_page_filter") in (None, "all") else w("gallery_page_filter"),
         "made_with": None if w("gallery_model") in (None, "all") else w("gallery_model"),
+        "tags": _TAG_SEPARATOR.join(w("gallery_tags") or []) or None,
         "fav": "1" if w("gallery_favourites") else None,
         "since": dates[0].isoformat() if len(dates) >= 1 else None,
         "until": dates[1].isoformat() if len(dates) == 2 else None,
         "trash": "1" if w("gallery_trash") else None,
+        "group": None if w("gallery_group") in (None, "none") else w("gallery_group"),
         "view": "table" if w("gallery_view") == "table" else None,
         "p": str(page_number) if page_number != 1 else None,
         "item": state.detail_item(),
@@ -248,7 +252,12 @@ def follow_gallery() -> None:
         since, until = _day(found.get("since")), _day(found.get("until"))
         dates = (since, until) if since and until else (since,) if since else ()
         page_number = found.get("p", "1")
+        known = set(state.store().facets().get("tags", []))
+        tags = [t for t in found.get("tags", "").split(_TAG_SEPARATOR) if t in known]
+        group = found.get("group", "none")
         state.set_widgets({
+            "gallery_tags": tags,
+            "gallery_group": group if _WORD.match(group) else "none",
             "gallery_search": found.get("q", ""),
             "gallery_page_filter": found.get("source", "all"),
             "gallery_model": found.get("made_with", "all"),
