@@ -34,6 +34,5 @@ page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
 links.restore_settings()  # a link's or a reload's settings, before the sidebar draws them
 render_sidebar()
-links.keep_settings()
 page.run()
-links.keep_settings()  # a page may change one too (the text page's variants)
+links.keep_settings()  # after the page: it may change one too (the text page's variants)
