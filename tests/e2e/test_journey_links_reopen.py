@@ -1,4 +1,4 @@
-"""Journey 8: links and reloads reopen what you saw. A copied URL opened in a new browser
+"""Journey: links and reloads reopen what you saw. A copied URL opened in a new browser
 context (a new Streamlit session, no shared storage) shows the same page, conversation and
 gallery filters; the sidebar settings survive a reload; the text page's results come back."""
 
@@ -28,7 +28,7 @@ from tests.e2e.helpers import (
 from tests.servers import open_app, script_run, wait_for_loaded
 
 pytestmark = pytest.mark.e2e
-J = "j8"
+J = "links"
 
 
 def _query(page: Page) -> dict[str, str]:
