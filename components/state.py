@@ -39,6 +39,7 @@ from studio.gemini.settings import GenerationSettings
 from studio.lab.saved import ExperimentBook
 from studio.making.attachments import attachment_from_item
 from studio.making.chat import PageChat
+from studio.making.prompt_library import PromptLibrary
 
 _KEY = "studio"
 TRASH_DAYS = 7
@@ -64,6 +65,9 @@ class StudioSession:
     grounding: dict[str, str] = field(default_factory=dict)  # page -> Google Search choice
     grounding_seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (model, mode)
     resends: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # page: an edited turn
+    lab_rows: list[str] | None = None  # the Lab's prompt rows, when a saved prompt was added
+    links: dict[str, Any] = field(default_factory=dict)  # what was last written to the URL
+    prompt_dialog: str | None = None  # the prompt library's open dialog, e.g. "use:story"
 
 
 def _session() -> StudioSession:
@@ -238,11 +242,16 @@ def store() -> GalleryStore:
     return opened.signed_as(signed_in_user())  # what this session adds records who made it
 
 
+def default_settings() -> GenerationSettings:
+    """What a new session starts with (before a link or the sidebar changes it)."""
+    return GenerationSettings(model=load_catalog().default_model,
+                              timeout_s=NetworkSettings.from_env().timeout_s)
+
+
 def settings() -> GenerationSettings:
     s = _session()
     if s.settings is None:
-        s.settings = GenerationSettings(model=load_catalog().default_model,
-                                        timeout_s=NetworkSettings.from_env().timeout_s)
+        s.settings = default_settings()
     return s.settings
 
 
@@ -448,3 +457,52 @@ def step_slide(delta: int, count: int) -> None:
 
 def stop_presenting() -> None:
     st.session_state.pop(_PRESENT_KEY, None)
+
+
+# --- the prompt library, and the Lab's rows -------------------------------------------------
+
+def prompt_library() -> PromptLibrary:
+    """Saved prompts beside the gallery, and the curated examples."""
+    return PromptLibrary(store().data_dir)
+
+
+def lab_rows() -> list[str] | None:
+    """The Lab's prompt rows when they were set from outside the table (a saved prompt)."""
+    rows = _session().lab_rows
+    return list(rows) if rows is not None else None
+
+
+def set_lab_rows(rows: list[str] | None) -> None:
+    """Give the Lab's table these rows; its own edits start afresh from them."""
+    _session().lab_rows = list(rows) if rows is not None else None
+    clear_widget("lab_table")
+
+
+def prompt_dialog() -> str | None:
+    """Which prompt-library dialog is open ("use:story", "save:lab"...), if any."""
+    return _session().prompt_dialog
+
+
+def open_prompt_dialog(name: str | None, widgets: dict[str, Any] | None = None) -> None:
+    """Open (or, with None, close) a prompt-library dialog, prefilling its widgets."""
+    _session().prompt_dialog = name
+    set_widgets(widgets or {})
+
+
+# --- links: what the URL last said, so a changed URL can be told from a changed session ------
+
+def linked(name: str, default: Any = None) -> Any:
+    return _session().links.get(name, default)
+
+
+def set_linked(name: str, value: Any) -> None:
+    _session().links[name] = value
+
+
+def open_chat_from_link(page: str, conversation_id: str) -> bool:
+    """Resume the conversation a link names, if it exists and belongs to `page`."""
+    record = store().conversation_record(conversation_id)
+    if record is None or record.get("page") != page:
+        notify("error", "The conversation in this link no longer exists.")
+        return False
+    return resume_chat(page, conversation_id) is not None

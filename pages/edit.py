@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.collect import collect_button
 from components.compare import compare_turns
 from components.conversations import branch_selector, recent_conversations, show_notices
+from components.prompt_library import prompt_tools
 from components.render import CHAT_IMAGE_WIDTH, plural, required, safe_markdown, show_copy
 from components.turns import (
     continue_in_new_chat,
@@ -31,6 +32,7 @@ SHOWN_TURNS = 4  # the latest turns drawn; earlier ones behind a toggle
 st.title(":material/edit: Conversational editing")
 st.caption("Start from a photo, a description or a gallery image, then ask for changes one "
            "message at a time. Undo, branch from any turn, and compare versions side by side.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 
 
@@ -49,6 +51,7 @@ def _start_section() -> None:
     with describe_tab:
         st.caption("Examples: " + " · ".join(EDIT_START_EXAMPLES))
         prompt = st.text_input("Describe the first image", key="edit_start_prompt")
+        prompt_tools(PAGE, target="edit_start_prompt")
         if st.button("Create it", key="edit_start_generate", icon=":material/play_arrow:",
                      disabled=bool(state.read_only_reason()), help=state.read_only_reason()) \
                 and required(prompt, "Describe the image to create first."):
@@ -124,6 +127,8 @@ else:
     continue_in_new_chat(PAGE, thread)
     request_meter(thread)
     st.caption("Try: " + " · ".join(f"“{e}”" for e in EDIT_EXAMPLES))
+    prompt_tools(PAGE, target="edit_chat",
+                 text=thread.turns[-1].instruction if thread.turns else "")
     if again is not None:
         with st.chat_message("user"):
             st.markdown(safe_markdown(again.instruction))

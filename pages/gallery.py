@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.auth import signed_in_user
 from components.collect import collect_button
 from components.collections import collection_filter, collections_panel
@@ -23,6 +23,7 @@ PER_PAGE = 48
 PAGES = {"story": "Story", "edit": "Editing", "recipe": "Recipe", "text": "Text rendering"}
 
 st.title(":material/photo_library: Gallery")
+links.follow_gallery()  # filters and the open item live in the URL
 show_notices()
 store = state.store()
 facets = store.facets()

@@ -8,10 +8,11 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.conversations import show_notices
 from components.lab_batch import follow_jobs, job_panel, submit_jobs
 from components.lab_grid import results_grid
+from components.prompt_library import lab_prompt_tools
 from studio.lab.experiment import Experiment, ExperimentError, variables_in
 from studio.lab.runner import CellResult, run_cells
 
@@ -20,6 +21,7 @@ st.title(":material/science: Prompt Lab")
 st.caption("Write a prompt with {variables}, give each variable its values, cross them with "
            "models, aspect ratios and seeds, and judge the grid. Every image lands in the "
            "gallery, tagged with its experiment.")
+links.follow_experiment()  # a link or a reload names the open experiment
 show_notices()
 
 
@@ -47,6 +49,7 @@ def _reopen() -> None:
     """Open the chosen experiment (or a new one) and let the form refill from it."""
     chosen = state.widget_value("lab_open")
     state.open_experiment(None if chosen in (None, "new") else chosen)
+    state.set_lab_rows(None)
     for prefix in ("lab_name", "lab_table", "lab_var_", "lab_models", "lab_ratios", "lab_seeds",
                    "lab_rate_", "lab_win_"):
         state.clear_widgets(prefix)
@@ -71,8 +74,9 @@ state.init_widgets({"lab_name": opened[0].name if opened else "Coffee shop poste
                     "lab_concurrency": 4})
 with st.container(border=True):
     name = st.text_input("Experiment name", key="lab_name")
+    rows = state.lab_rows()  # set when a saved prompt was added as a row
     table = st.data_editor(
-        pd.DataFrame({"prompt": opened[0].prompts if opened else
+        pd.DataFrame({"prompt": rows if rows is not None else opened[0].prompts if opened else
                       ["A poster for a coffee shop that says {headline}"]}),
         key="lab_table", num_rows="dynamic", width="stretch",
         column_config={"prompt": st.column_config.TextColumn("Prompt", width="large")})
@@ -95,6 +99,7 @@ with st.container(border=True):
         "Run", ["Now", "Batch"], default="Now", key="lab_mode",
         help="Now: parallel calls, results in seconds. Batch: the Gemini Batch API at half "
              "price, results within 24 hours (seconds offline).") or "Now"
+lab_prompt_tools(prompts, variables)
 
 try:
     experiment = Experiment(name=name or "Untitled experiment", prompts=prompts,

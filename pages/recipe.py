@@ -7,10 +7,11 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.collect import collect_button
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
+from components.prompt_library import prompt_tools
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
@@ -45,6 +46,7 @@ def _without_first_table(parts: list[TurnPart]) -> list[TurnPart]:
 st.title(":material/restaurant: Recipe")
 st.caption("Gemini draws on what it knows about cooking to write an illustrated recipe, one "
            "picture per step. Results are a starting point: check quantities before you cook.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 example_buttons(RECIPE_EXAMPLES, key=PAGE)
 
@@ -58,6 +60,8 @@ with st.container(border=True):
     generate = st.button("Write the recipe", key="recipe_generate", type="primary",
                          icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
                          help=state.read_only_reason())
+prompt_tools(PAGE, target="recipe_dish",
+             fields={"recipe_servings": int(servings), "recipe_diets": list(diets or [])})
 
 if generate and required(dish, "Name a dish first."):
     settings = state.settings()

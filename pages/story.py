@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.collect import collect_button
 from components.conversations import branch_selector, recent_conversations, show_notices
 from components.examples import example_buttons
+from components.prompt_library import prompt_tools
 from components.render import required, safe_markdown
 from components.turns import (
     honour_stop,
@@ -30,6 +31,7 @@ PAGE = "story"
 st.title(":material/auto_stories: Story")
 st.caption("Gemini tells a story in scenes and illustrates each one, keeping the characters "
            "consistent. Then give feedback: it retells the story or restyles the drawings.")
+links.follow_chat(PAGE)  # a link or a reload names the open conversation
 show_notices()
 example_buttons(STORY_EXAMPLES, key=PAGE)
 
@@ -46,6 +48,8 @@ with st.container(border=True):
     generate = st.button("Tell the story", key="story_generate", type="primary",
                          icon=":material/play_arrow:", disabled=bool(state.read_only_reason()),
                          help=state.read_only_reason())
+prompt_tools(PAGE, target="story_prompt",
+             fields={"story_style": style, "story_scenes": int(scenes)})
 
 settings = state.settings()
 attachments = None  # None: nothing to send (no click, no premise, or a refused image)

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from components import state
+from components import links, state
 from components.collect import collect_button
 from components.conversations import show_notices
 from components.examples import example_buttons
 from components.grounding import show_grounding
+from components.prompt_library import prompt_tools
 from components.proofread import best_first, score_of, show_proofread
 from components.render import meta_line, required, show_image, show_message
 from studio.gemini.settings import MAX_VARIANTS
@@ -47,6 +48,9 @@ with st.container(border=True):
     read_only = state.read_only_reason()
     generate = st.button("Render the text", key="text_generate", type="primary",
                          icon=":material/play_arrow:", disabled=bool(read_only), help=read_only)
+prompt_tools(PAGE, target="text_headline", max_chars=200,
+             fields={"text_format": fmt, "text_style": style, "text_body": body or "",
+                     "text_details": details or ""})
 
 if generate and required(headline, "Type a headline first: it is the text to render."):
     brief = TextBrief(format=fmt or TEXT_FORMATS[0], headline=headline, body=body or "",
@@ -71,6 +75,7 @@ if generate and required(headline, "Type a headline first: it is the text to ren
                       "variant(s) rendered", state="error" if failed else "complete")
     state.add_text_result(brief, batch.without_image_bytes())  # the bytes stay in the gallery
 
+links.follow_text_results()  # a reload or a link brings the latest back from the gallery
 batches = state.text_results()
 if batches:
     brief, batch = batches[0]

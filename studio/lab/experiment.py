@@ -162,3 +162,9 @@ def variables_in(prompts: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+
+
+def fill_variables(prompt: str, values: dict[str, str]) -> str:
+    """A prompt with its {variables} filled in, as the Lab fills each cell (other pages and
+    the prompt library use this, so a saved prompt fills the same way everywhere)."""
+    return _fill(prompt, values)

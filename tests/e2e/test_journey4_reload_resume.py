@@ -50,7 +50,10 @@ def test_reload_keeps_gallery_and_conversation(page: Page, studio_server, tmp_pa
     page.reload()
     wait_for_loaded(page)
     expect(main(page).locator("h1")).to_contain_text("Gallery")
-    expect(keyed(page, "gallery_search").locator("input")).to_have_value("")  # a new session
+    # A new session, but the URL kept the filter: a reload shows what was on screen.
+    expect(keyed(page, "gallery_search").locator("input")).to_have_value(token)
+    expect_gallery_total(page, 1)
+    enter_text(page, "gallery_search", "")
     expect_gallery_total(page, total)
     expect_images_loaded(page, at_least=2)
     snap(page, J, "gallery-after-reload")
