@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +11,9 @@ from components import state
 from components.conversations import show_notices
 from components.lab_batch import follow_jobs, job_panel, submit_jobs
 from components.lab_grid import results_grid
+from components.lab_live import follow_run, running, start_run
 from studio.lab.experiment import Experiment, ExperimentError, variables_in
-from studio.lab.runner import CellResult, run_cells
+from studio.lab.runner import CellResult
 
 PAGE = "lab"
 st.title(":material/science: Prompt Lab")
@@ -109,6 +109,9 @@ except ExperimentError as exc:
     problem, calls, cost, seconds = str(exc), 0, 0.0, 0.0
 
 results: dict[str, CellResult] = opened[1] if opened else {}
+run = None if problem else running(experiment.id)
+if run is not None:
+    results = run.results  # the same dict the run fills in
 if problem:
     st.warning(problem, icon=":material/edit_note:")
 else:
@@ -126,9 +129,11 @@ missing = [] if problem else [c for c in experiment.cells()
 buttons = st.columns([1, 1, 4])
 read_only = state.read_only_reason()
 run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":material/play_arrow:",
-                            disabled=bool(problem) or over or bool(read_only), help=read_only)
+                            disabled=bool(problem) or over or bool(read_only) or bool(run),
+                            help=read_only)
 rerun = bool(results and missing) and buttons[1].button(
-    f"Run the {len(missing)} left", key="lab_run_missing", disabled=over or bool(read_only),
+    f"Run the {len(missing)} left", key="lab_run_missing",
+    disabled=over or bool(read_only) or bool(run),
     help="The cells that failed or were never run, as they are now.")
 if (run_all or rerun) and mode == "Batch":
     state.open_experiment(experiment.id)
@@ -137,30 +142,12 @@ if (run_all or rerun) and mode == "Batch":
     st.rerun()
 if run_all or rerun:
     cells = experiment.cells() if run_all else missing
-    if run_all:
-        results = {}
     state.open_experiment(experiment.id)
-    state.experiments().save(experiment, results)
-    bar = st.progress(0.0, text=f"Running {len(cells)} cells…")
-    st.button("Stop", key="lab_cancel", icon=":material/stop:",
-              help="Finished cells are kept; run the rest later.")
-
-    def arrived(result: CellResult, done: int, total: int) -> None:
-        results[result.key] = result
-        state.experiments().save(experiment, results)  # kept at once: Stop loses nothing made
-        bar.progress(done / total, text=f"{done} of {total} cells done")
-
-    report = run_cells(state.client(), state.store(), catalog, experiment, cells,
-                       engine=state.active_engine(), concurrency=int(concurrency),
-                       cancel=threading.Event(), on_result=arrived,
-                       secrets=state.secrets_in_use(), timeout_s=state.settings().timeout_s)
-    failed = sum(not r.ok for r in report.done)
-    state.notify("error" if failed else "success",
-                 f"{len(report.done) - failed} of {len(cells)} cells made an image"
-                 + (f"; {failed} failed: run them again with “Run the … left”." if failed else ".")
-                 )
+    start_run(experiment, cells, {} if run_all else results, int(concurrency))
     st.rerun()
 
+if run is not None:
+    follow_run(run)
 if opened and not problem:
     job_panel(follow_jobs(experiment, results))
 if results and not problem:

@@ -109,7 +109,8 @@ class Emulator:
         fault = self.faults.take("generate" if gen and method == "POST" else "other")
         delay = self.latency
         if fault and fault.kind == "http":
-            return EmulatorResponse.error(fault.status or 429, fault.message, delay)
+            return EmulatorResponse.error(fault.status or 429, fault.message, delay,
+                                          fault.retry_after)
         if fault and fault.kind == "slow":
             delay += fault.seconds
             fault = None

@@ -25,20 +25,37 @@ def _grid_images(at: AppTest) -> int:
     return len(at.image)
 
 
+def _running(at: AppTest) -> bool:
+    return any(b.key == "lab_cancel" for b in at.button)
+
+
+def _finish(at: AppTest, seen: list[str] | None = None, limit_s: float = 60) -> AppTest:
+    """Rerun the page until the background run has ended (its Stop button gone); the
+    progress lines seen meanwhile go to `seen`."""
+    deadline = time.monotonic() + limit_s
+    while _running(at) and time.monotonic() < deadline:
+        if seen is not None:
+            seen.extend(str(getattr(p, "proto", p).text) for p in at.get("progress"))
+        time.sleep(0.1)
+        at.run()
+    assert not _running(at), "the run did not end"
+    return at  # the page run that saw it end said how it went (a rerun shows the notice)
+
+
 def test_a_three_by_two_matrix_runs_offline_and_a_failed_cell_runs_again(
         open_page, gallery, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("STUDIO_RETRY_ATTEMPTS", "1")  # the 429 is not retried inside the call
     at = _matrix(open_page("lab"), "OPEN LATE, FRESH BEANS, TRY US [fault:429x1]")
     assert_clean(at)
     assert any(c.value.startswith("6 calls") for c in at.caption), [c.value for c in at.caption]
-    at.button(key="lab_run").click().run()
+    _finish(at.button(key="lab_run").click().run())
     assert_clean(at)
     # the 429 value fails once on each model (two cells); the four others made an image
     assert gallery.count() == 4
     assert any("4 of 6 cells" in e.value for e in at.error)
     assert sum("Quota exhausted" in w.value for w in at.warning) == 2, "each cell says why"
     assert _grid_images(at) == 4
-    at.button(key="lab_run_missing").click().run()
+    _finish(at.button(key="lab_run_missing").click().run())
     assert_clean(at)
     assert gallery.count() == 6 and _grid_images(at) == 6
     assert any("2 of 2 cells" in s.value for s in at.success)
@@ -47,9 +64,40 @@ def test_a_three_by_two_matrix_runs_offline_and_a_failed_cell_runs_again(
     assert tagged[0].tags[0].startswith("experiment:")
 
 
+def test_rate_limited_cells_wait_together_for_the_hinted_time_and_none_is_lost(
+        open_page, gallery):
+    # one value is refused once per model with a 2 s RetryInfo hint: the run pauses as a whole
+    at = _matrix(open_page("lab"), "OPEN LATE, FRESH BEANS, TRY US [fault:429x1=2]")
+    seen: list[str] = []
+    _finish(at.button(key="lab_run").click().run(), seen)
+    assert_clean(at)
+    assert any(line.startswith("Rate limited — waiting") and "retry 1 of 3" in line
+               for line in seen), seen
+    assert gallery.count() == 6 and _grid_images(at) == 6, "no cell lost"
+    assert any("6 of 6 cells" in s.value and "rate limit paused" in s.value for s in at.success)
+    assert not any(w.value.startswith("Quota") for w in at.warning)
+
+
+def test_stop_keeps_the_finished_cells_and_the_rest_run_later(open_page, gallery):
+    at = _matrix(open_page("lab"), "OPEN LATE, FRESH BEANS, TRY US [fault:slow=1]")
+    at.number_input(key="lab_concurrency").set_value(2)
+    at.button(key="lab_run").click().run()
+    assert _running(at)
+    at.button(key="lab_cancel").click().run()
+    _finish(at)
+    assert_clean(at)
+    kept = gallery.count()
+    assert 0 < kept < 6, "the cells on their way finished; the others never started"
+    assert _grid_images(at) == kept
+    assert any(i.value.startswith(f"Stopped: {kept} of 6 cells") for i in at.info)
+    assert at.button(key="lab_run_missing").label == f"Run the {6 - kept} left"
+    _finish(at.button(key="lab_run_missing").click().run())
+    assert gallery.count() == 6 and _grid_images(at) == 6
+
+
 def test_a_saved_experiment_reopens_in_a_new_session_with_its_ratings(open_page, gallery):
     at = _matrix(open_page("lab"), "OPEN LATE")
-    at.button(key="lab_run").click().run()
+    _finish(at.button(key="lab_run").click().run())
     assert_clean(at)
     stars = [b for b in at.feedback if (b.key or "").startswith("lab_rate_")]
     assert len(stars) == 2
