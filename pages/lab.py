@@ -131,7 +131,9 @@ read_only = state.read_only_reason()
 run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":material/play_arrow:",
                             disabled=bool(problem) or over or bool(read_only) or bool(run),
                             help=read_only)
-rerun = bool(results and missing) and buttons[1].button(
+# after some results, or a batch that ended without answers (failed, expired, cancelled)
+started = bool(results) or bool(opened and state.experiments().jobs(experiment.id))
+rerun = bool(started and missing) and buttons[1].button(
     f"Run the {len(missing)} left", key="lab_run_missing",
     disabled=over or bool(read_only) or bool(run),
     help="The cells that failed or were never run, as they are now.")

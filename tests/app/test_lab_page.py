@@ -147,15 +147,62 @@ def test_a_batch_run_is_followed_and_lands_in_the_grid_at_batch_price(
     interactive = load_catalog().get(item.model).estimate_cost(
         item.prompt_tokens, item.output_tokens, 1, item.image_size)
     assert item.cost_usd == pytest.approx(interactive / 2, rel=1e-3)
-    assert any("finished" in c.value for c in at.caption)
+    assert any("finished" in s.value and "inline" in s.value for s in at.success)
 
 
-def test_a_batch_job_is_followed_across_a_restart_of_the_app(
+def _jobs(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind) if "batches/" in e.value]
+
+
+def test_a_batch_over_the_inline_limit_goes_as_a_jsonl_file_and_reads_its_result_file(
         open_page, gallery, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STUDIO_EMULATOR_BATCH_SECONDS", "0,0")
+    monkeypatch.setenv("STUDIO_BATCH_INLINE_MB", "0.0001")  # ~100 bytes: any batch is "large"
+    at = _matrix(open_page("lab"), "OPEN LATE, CLOSED [fault:500]")
+    at.segmented_control(key="lab_mode").set_value("Batch").run()
+    at.button(key="lab_run").click().run()
+    assert_clean(at)
+    done = _jobs(at, "success")
+    assert len(done) == 2 and all("as a JSONL file" in j and "finished" in j for j in done), done
+    from studio.gemini.offline import offline_emulator
+    uploads = [f for f in offline_emulator().files._files.values() if not f.generated]
+    assert len(uploads) == 2 and all(b"OPEN LATE" in f.data for f in uploads)
+    assert gallery.count() == 2, "one image per model, read back from the result files"
+    assert sum("batch request failed (500)" in w.value for w in at.warning) == 2
+    item = next(i for i in gallery.query() if i.model == MODELS[0])
+    interactive = load_catalog().get(item.model).estimate_cost(
+        item.prompt_tokens, item.output_tokens, 1, item.image_size)
+    assert item.cost_usd == pytest.approx(interactive / 2, rel=1e-3)
+
+
+@pytest.mark.parametrize("fate, words", [("failed", "failed: none of its requests ran"),
+                                         ("expired", "expired: not run within 48 hours")])
+def test_a_batch_that_fails_or_expires_says_so_and_its_cells_run_again(
+        open_page, gallery, monkeypatch: pytest.MonkeyPatch, fate: str, words: str):
+    monkeypatch.setenv("STUDIO_EMULATOR_BATCH_SECONDS", "0,0")
+    at = _matrix(open_page("lab"), "OPEN LATE, CLOSED")
+    at.text_input(key="lab_name").input(f"Coffee [batch:{fate}]").run()
+    at.multiselect(key="lab_models").set_value(MODELS[:1])
+    at.segmented_control(key="lab_mode").set_value("Batch").run()
+    at.button(key="lab_run").click().run()
+    assert_clean(at)
+    ended = _jobs(at, "warning")
+    assert len(ended) == 1 and words in ended[0] and "run again" in ended[0], ended
+    assert gallery.count() == 0
+    assert at.button(key="lab_run_missing").label == "Run the 2 left"
+    at.segmented_control(key="lab_mode").set_value("Now").run()
+    _finish(at.button(key="lab_run_missing").click().run())
+    assert gallery.count() == 2 and _grid_images(at) == 2
+
+
+@pytest.mark.parametrize("inline_mb", ["20", "0.0001"], ids=["inline", "jsonl-file"])
+def test_a_batch_job_is_followed_across_a_restart_of_the_app(
+        open_page, gallery, monkeypatch: pytest.MonkeyPatch, inline_mb: str):
     import streamlit as st
 
     from studio.emulator.testing import running_server
 
+    monkeypatch.setenv("STUDIO_BATCH_INLINE_MB", inline_mb)
     with running_server("--batch-seconds", "1", "1") as server:
         monkeypatch.setenv("GEMINI_API_KEY", "test-key")
         monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", server.url)
@@ -164,7 +211,7 @@ def test_a_batch_job_is_followed_across_a_restart_of_the_app(
         at.segmented_control(key="lab_mode").set_value("Batch").run()
         at.button(key="lab_run").click().run()
         assert_clean(at)
-        assert any("waiting to start" in c.value for c in at.caption)
+        assert any("waiting to start" in i.value for i in at.info)
         assert gallery.count() == 0
 
         st.cache_resource.clear()  # the app restarts: clients and store are made anew
@@ -174,5 +221,5 @@ def test_a_batch_job_is_followed_across_a_restart_of_the_app(
         again.switch_page("pages/lab.py").run()
         again.selectbox(key="lab_open").select_index(1).run()  # reopened after the restart
         assert_clean(again)
-        assert any("finished" in c.value for c in again.caption)
+        assert any("finished" in s.value for s in again.success)
         assert gallery.count() == 1 and len(again.image) == 1
