@@ -10,7 +10,7 @@ import streamlit as st
 from components import state
 from components.conversations import show_notices
 from components.lab_batch import follow_jobs, job_panel, submit_jobs
-from components.lab_grid import results_grid
+from components.lab_grid import compare_bar, results_grid
 from components.lab_live import follow_run, running, start_run
 from studio.lab.experiment import Experiment, ExperimentError, variables_in
 from studio.lab.runner import CellResult
@@ -154,6 +154,7 @@ if opened and not problem:
     job_panel(follow_jobs(experiment, results))
 if results and not problem:
     st.subheader(f"Results: {experiment.name}", anchor=False)
+    compare_bar(results)
     results_grid(experiment, results)
     st.download_button("Download as experiment.toml", data=experiment.to_toml(),
                        file_name=f"{experiment.name.lower().replace(' ', '-')[:40]}.toml",

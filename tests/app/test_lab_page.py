@@ -223,3 +223,44 @@ def test_a_batch_job_is_followed_across_a_restart_of_the_app(
         assert_clean(again)
         assert any("finished" in s.value for s in again.success)
         assert gallery.count() == 1 and len(again.image) == 1
+
+
+def _cell_keys(at: AppTest, prefix: str) -> list[str]:
+    return [w.key for w in at.checkbox if (w.key or "").startswith(prefix)] or \
+        [w.key for w in at.text_area if (w.key or "").startswith(prefix)]
+
+
+def test_a_cell_is_annotated_and_the_note_reopens_with_the_experiment(open_page, gallery):
+    at = _finish(_matrix(open_page("lab"), "OPEN LATE").button(key="lab_run").click().run())
+    note = _cell_keys(at, "lab_note_")[0]
+    at.text_area(key=note).input("Best lettering; the cup is too small").run()
+    assert_clean(at)
+    assert any("cup is too small" in c.value for c in at.caption), "shown under the cell"
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.run()
+    again.switch_page("pages/lab.py").run()
+    again.selectbox(key="lab_open").select_index(1).run()
+    assert again.text_area(key=note).value == "Best lettering; the cup is too small"
+
+
+def test_two_cells_open_in_compare_on_the_gallery_page(open_page, gallery):
+    at = _finish(_matrix(open_page("lab"), "OPEN LATE").button(key="lab_run").click().run())
+    assert at.button(key="lab_compare").disabled, "Compare needs two to four cells"
+    for key in _cell_keys(at, "lab_cmp_"):
+        at.checkbox(key=key).check().run()
+    assert at.button(key="lab_compare").label == "Open 2 in Compare"
+    at.button(key="lab_compare").click().run()
+    assert_clean(at)
+    assert at.title[0].value.endswith("Gallery")
+    made = {i.id for i in gallery.query()}
+    assert set(at.session_state["studio"].compare) == made and len(made) == 2
+
+
+def test_a_cell_continues_in_conversational_editing(open_page, gallery):
+    at = _finish(_matrix(open_page("lab"), "OPEN LATE").button(key="lab_run").click().run())
+    edit = next(b.key for b in at.button if (b.key or "").startswith("lab_edit_"))
+    at.button(key=edit).click().run()
+    assert_clean(at)
+    assert at.title[0].value.endswith("Conversational editing")
+    chat = at.session_state["studio"].chats["edit"]
+    assert chat.start is not None and chat.start.item_id in {i.id for i in gallery.query()}
