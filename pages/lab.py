@@ -14,6 +14,7 @@ from components.lab_grid import compare_bar, results_grid
 from components.lab_live import follow_run, running, start_run
 from studio.lab.experiment import Experiment, ExperimentError, variables_in
 from studio.lab.runner import CellResult
+from studio.lab.sheet import contact_sheet_png, ratings_csv
 
 PAGE = "lab"
 st.title(":material/science: Prompt Lab")
@@ -156,6 +157,20 @@ if results and not problem:
     st.subheader(f"Results: {experiment.name}", anchor=False)
     compare_bar(results)
     results_grid(experiment, results)
-    st.download_button("Download as experiment.toml", data=experiment.to_toml(),
-                       file_name=f"{experiment.name.lower().replace(' ', '-')[:40]}.toml",
-                       mime="application/toml", key="lab_download", icon=":material/download:")
+    stem = experiment.name.lower().replace(" ", "-")[:40] or "experiment"
+    files = st.columns(3)
+    # made only when clicked (data is a callable), without rerunning the page
+    files[0].download_button(
+        "Contact sheet (PNG)", key="lab_sheet", icon=":material/grid_view:",
+        data=lambda: contact_sheet_png(experiment, results, state.store(), catalog),
+        file_name=f"{stem}-grid.png", mime="image/png", on_click="ignore", width="stretch",
+        help="The whole grid as one labelled image: axes, every cell, stars, winners, cost.")
+    files[1].download_button(
+        "Ratings (CSV)", key="lab_csv", icon=":material/table:",
+        data=lambda: ratings_csv(experiment, results), file_name=f"{stem}-ratings.csv",
+        mime="text/csv", on_click="ignore", width="stretch")
+    files[2].download_button("Experiment file (TOML)", data=experiment.to_toml(),
+                             file_name=f"{stem}.toml", mime="application/toml",
+                             key="lab_download", icon=":material/download:", width="stretch",
+                             on_click="ignore",
+                             help="Run it headless: python -m studio lab run FILE")

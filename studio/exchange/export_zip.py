@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studio.exchange.export_experiments import write_experiment_pages
 from studio.exchange.export_html import ExportEntry, StoryPage, write_index, write_story
 from studio.exchange.filenames import image_name, short_id, slugify
 from studio.gallery.conversations import blob_refs
@@ -215,6 +216,7 @@ def export_zip(
                 with _text_entry(zf, story.file) as out:
                     write_story(out, story)
             report.pages = len(stories)
+            report.pages += write_experiment_pages(lambda n: _text_entry(zf, n), store, entries)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out_path)
