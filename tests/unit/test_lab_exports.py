@@ -34,7 +34,7 @@ def _judged(tmp_path: Path, store: GalleryStore):
 
 def test_the_contact_sheet_has_every_cell_labelled_and_the_winner_framed(tmp_path: Path) -> None:
     with GalleryStore(tmp_path) as store:
-        experiment, results, first = _judged(tmp_path, store)
+        experiment, results, _ = _judged(tmp_path, store)
         png = contact_sheet_png(experiment, results, store, load_catalog())
     sheet = Image.open(io.BytesIO(png)).convert("RGB")
     cell_w, cell_h = THUMB + PAD, THUMB + FOOT_H + PAD
@@ -65,7 +65,7 @@ def test_the_ratings_csv_has_a_line_per_cell_and_no_formula(tmp_path: Path) -> N
 
 def test_the_gallery_zip_holds_the_experiment_grid_as_html(tmp_path: Path) -> None:
     with GalleryStore(tmp_path) as store:
-        experiment, results, first = _judged(tmp_path, store)
+        _judged(tmp_path, store)
         export_zip(store, None, tmp_path / "out.zip")
     with zipfile.ZipFile(tmp_path / "out.zip") as zf:
         pages = [n for n in zf.namelist() if n.startswith("experiments/")]
