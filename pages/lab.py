@@ -48,8 +48,25 @@ def _reopen() -> None:
     """Open the chosen experiment (or a new one) and let the form refill from it."""
     chosen = state.widget_value("lab_open")
     state.open_experiment(None if chosen in (None, "new") else chosen)
+    _forget_form()
+
+
+def _duplicate(experiment_id: str) -> None:
+    """Open a copy of the experiment: same matrix and settings, a new id, no results."""
+    found = state.experiments().load(experiment_id)
+    if found is None:
+        state.notify("error", "That experiment is no longer there.")
+        return
+    copy = found[0].duplicate()
+    state.experiments().save(copy, {})
+    _forget_form()
+    state.open_experiment(copy.id)
+    state.notify("success", f"Duplicated as “{copy.name}”: the same matrix, no results yet.")
+
+
+def _forget_form() -> None:
     for prefix in ("lab_name", "lab_table", "lab_var_", "lab_models", "lab_ratios", "lab_seeds",
-                   "lab_rate_", "lab_win_"):
+                   "lab_rate_", "lab_win_", "lab_note_", "lab_cmp_", "lab_open"):
         state.clear_widgets(prefix)
 
 
@@ -59,9 +76,14 @@ if saved:
               for s in saved}
     options = ["new", *labels]
     current = state.open_experiment_id()
-    st.selectbox("Saved experiments", options, key="lab_open", on_change=_reopen,
-                 index=options.index(current) if current in options else 0,
-                 format_func=lambda i: "New experiment" if i == "new" else labels[i])
+    pick, copy = st.columns([5, 1], vertical_alignment="bottom")
+    pick.selectbox("Saved experiments", options, key="lab_open", on_change=_reopen,
+                   index=options.index(current) if current in options else 0,
+                   format_func=lambda i: "New experiment" if i == "new" else labels[i])
+    if current in labels:
+        copy.button("Duplicate", key="lab_duplicate", icon=":material/content_copy:",
+                    on_click=_duplicate, args=(current,), width="stretch",
+                    help="A new experiment with the same matrix and settings, no results.")
 
 opened = state.experiments().load(state.open_experiment_id()) if state.open_experiment_id() \
     else None

@@ -264,3 +264,22 @@ def test_a_cell_continues_in_conversational_editing(open_page, gallery):
     assert at.title[0].value.endswith("Conversational editing")
     chat = at.session_state["studio"].chats["edit"]
     assert chat.start is not None and chat.start.item_id in {i.id for i in gallery.query()}
+
+
+def test_an_experiment_is_duplicated_with_its_matrix_and_without_its_results(
+        open_page, gallery):
+    at = _finish(_matrix(open_page("lab"), "OPEN LATE, TRY US").button(key="lab_run")
+                 .click().run())
+    assert _grid_images(at) == 4
+    at.button(key="lab_duplicate").click().run()
+    assert_clean(at)
+    assert at.text_input(key="lab_name").value == "Coffee wording (copy)"
+    assert at.text_input(key="lab_var_headline").value == "OPEN LATE, TRY US"
+    assert at.multiselect(key="lab_models").value == MODELS
+    assert _grid_images(at) == 0 and not at.get("download_button"), "no results of its own"
+    assert any(c.value.startswith("4 calls") for c in at.caption)
+    labels = at.selectbox(key="lab_open").options
+    assert len(labels) == 3 and sum("(copy)" in o for o in labels) == 1
+    original = next(n for n, o in enumerate(labels[1:], 1) if "(copy)" not in o)
+    at.selectbox(key="lab_open").select_index(original).run()
+    assert at.text_input(key="lab_name").value == "Coffee wording" and _grid_images(at) == 4
