@@ -12,6 +12,7 @@ FIGURES: tuple[str, ...] = (
     "export_zip",
     "edit_session",
     "lab",
+    "lab_rerun",
     "edit_rerun",
     "startup",
 )

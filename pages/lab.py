@@ -38,10 +38,18 @@ def _values(text: str) -> list[str]:
 def _seeds(text: str) -> list[int | None]:
     seeds: list[int | None] = []
     for piece in _values(text):
+        if piece.lower() == "random":
+            seeds.append(None)
+            continue
         if not piece.isdigit():
-            raise ExperimentError(f"Seeds are whole numbers separated by commas, not {piece!r}.")
+            raise ExperimentError(f"Seeds are whole numbers (or “random”) separated by commas, "
+                                  f"not {piece!r}.")
         seeds.append(int(piece))
     return seeds or [None]
+
+
+def _seeds_text(seeds: list[int | None]) -> str:
+    return "" if seeds == [None] else ", ".join("random" if s is None else str(s) for s in seeds)
 
 
 def _reopen() -> None:
@@ -91,6 +99,7 @@ catalog = state.catalog()
 state.init_widgets({"lab_name": opened[0].name if opened else "Coffee shop poster",
                     "lab_models": opened[0].models if opened else [catalog.default_model],
                     "lab_ratios": opened[0].aspect_ratios if opened else ["1:1"],
+                    "lab_seeds": _seeds_text(opened[0].seeds) if opened else "",
                     "lab_concurrency": 4})
 with st.container(border=True):
     name = st.text_input("Experiment name", key="lab_name")
@@ -112,7 +121,8 @@ with st.container(border=True):
     ratios = mid.multiselect("Aspect ratios", list(catalog.aspect_ratio_pixels),
                              key="lab_ratios")
     seeds_text = right.text_input("Seeds (blank = random)", key="lab_seeds",
-                                  help="A fixed seed across a row changes only the wording.")
+                                  help="A fixed seed across a row changes only the wording; "
+                                       "“random” adds a column with a random seed.")
     concurrency = far.number_input("At once", 1, 8, key="lab_concurrency")
     mode = st.segmented_control(
         "Run", ["Now", "Batch"], default="Now", key="lab_mode",

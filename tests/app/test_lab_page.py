@@ -97,6 +97,7 @@ def test_stop_keeps_the_finished_cells_and_the_rest_run_later(open_page, gallery
 
 def test_a_saved_experiment_reopens_in_a_new_session_with_its_ratings(open_page, gallery):
     at = _matrix(open_page("lab"), "OPEN LATE")
+    at.text_input(key="lab_seeds").input("7").run()  # its cells are keyed by their seed
     _finish(at.button(key="lab_run").click().run())
     assert_clean(at)
     stars = [b for b in at.feedback if (b.key or "").startswith("lab_rate_")]
@@ -115,6 +116,7 @@ def test_a_saved_experiment_reopens_in_a_new_session_with_its_ratings(open_page,
     again.selectbox(key="lab_open").select_index(1).run()
     assert_clean(again)
     assert again.text_input(key="lab_name").value == "Coffee wording"
+    assert again.text_input(key="lab_seeds").value == "7"
     assert _grid_images(again) == 2
     ratings = {b.key: b.value for b in again.feedback if (b.key or "").startswith("lab_rate_")}
     assert sorted(v for v in ratings.values() if v is not None) == [3]
