@@ -56,7 +56,8 @@ def compare_bar(results: dict[str, CellResult]) -> None:
     """"Open in Compare" for the cells picked (2 to 4 of this experiment's images)."""
     mine = {r.item_id for r in results.values() if r.item_id}
     picked = [i for i in state.compare_ids() if i in mine]
-    if st.button(f"Open {len(picked)} in Compare", key="lab_compare", icon=":material/compare:",
+    label = f"Open {len(picked)} in Compare" if picked else "Compare: tick 2 to 4 cells"
+    if st.button(label, key="lab_compare", icon=":material/compare:",
                  disabled=not 2 <= len(picked) <= 4,
                  help="Tick “Compare” on two to four cells, then open them side by side."):
         state.set_compare_ids(picked)
@@ -84,7 +85,7 @@ def results_grid(experiment: Experiment, results: dict[str, CellResult]) -> None
     compared = set(state.compare_ids())
     rows = _page_of_rows(_rows(cells), len(columns))
     # at least four columns' worth of width, so one model's cells stay card-sized
-    widths = [1] + [2] * len(columns) + [2 * max(0, 3 - len(columns))]
+    widths = [1] + [2] * len(columns) + ([2 * (3 - len(columns))] if len(columns) < 3 else [])
     head = st.columns(widths)
     head[0].markdown("**Prompt**")
     for column, (model, ratio, seed) in zip(head[1:], columns, strict=False):

@@ -80,8 +80,9 @@ def _forget_form() -> None:
 
 saved = state.experiments().list()
 if saved:
-    labels = {s.id: f"{s.name} · {s.made}/{s.cells} cells · {s.updated_at[:16].replace('T', ' ')}"
-              for s in saved}
+    # labels that do not change while a run saves cells: a changed option list would make
+    # the browser drop the choice (and with it the open experiment)
+    labels = {s.id: f"{s.name} · {s.cells} cells · {s.id[:6]}" for s in saved}
     options = ["new", *labels]
     current = state.open_experiment_id()
     pick, copy = st.columns([5, 1], vertical_alignment="bottom")
@@ -115,9 +116,9 @@ with st.container(border=True):
                             if opened else "OPEN LATE, FRESH BEANS"})
         variables[var] = _values(st.text_input(f"Values of {{{var}}} (comma-separated)",
                                                key=f"lab_var_{var}"))
-    left, mid, right, far = st.columns([3, 2, 2, 1])
-    models = left.multiselect("Models", catalog.ids(), key="lab_models",
-                              format_func=lambda i: catalog.get(i).label)
+    models = st.multiselect("Models", catalog.ids(), key="lab_models",
+                            format_func=lambda i: catalog.get(i).label)
+    mid, right, far = st.columns([2, 2, 1])
     ratios = mid.multiselect("Aspect ratios", list(catalog.aspect_ratio_pixels),
                              key="lab_ratios")
     seeds_text = right.text_input("Seeds (blank = random)", key="lab_seeds",
@@ -166,7 +167,7 @@ run_all = buttons[0].button("Run", key="lab_run", type="primary", icon=":materia
                             help=read_only)
 # after some results, or a batch that ended without answers (failed, expired, cancelled)
 started = bool(results) or bool(opened and state.experiments().jobs(experiment.id))
-rerun = bool(started and missing) and buttons[1].button(
+rerun = bool(started and missing and run is None) and buttons[1].button(
     f"Run the {len(missing)} left", key="lab_run_missing",
     disabled=over or bool(read_only) or bool(run),
     help="The cells that failed or were never run, as they are now.")

@@ -112,7 +112,7 @@ def test_a_saved_experiment_reopens_in_a_new_session_with_its_ratings(open_page,
     again.run()
     again.switch_page("pages/lab.py").run()
     options = again.selectbox(key="lab_open").options
-    assert len(options) == 2 and "1/2" not in options[1]
+    assert len(options) == 2 and options[1].startswith("Coffee wording · 2 cells")
     again.selectbox(key="lab_open").select_index(1).run()
     assert_clean(again)
     assert again.text_input(key="lab_name").value == "Coffee wording"
