@@ -74,7 +74,7 @@ def _duplicate(experiment_id: str) -> None:
 
 def _forget_form() -> None:
     for prefix in ("lab_name", "lab_table", "lab_var_", "lab_models", "lab_ratios", "lab_seeds",
-                   "lab_rate_", "lab_win_", "lab_note_", "lab_cmp_", "lab_open"):
+                   "lab_rate_", "lab_win_", "lab_note_", "lab_cmp_"):
         state.clear_widgets(prefix)
 
 
@@ -85,6 +85,11 @@ if saved:
     labels = {s.id: f"{s.name} · {s.cells} cells · {s.id[:6]}" for s in saved}
     options = ["new", *labels]
     current = state.open_experiment_id()
+    if current in labels and state.widget_value("lab_open") != current:
+        # opened by a run or a duplicate: the selector says so (set before it is drawn, so
+        # the browser is told; dropping its state instead would let the browser's stale
+        # choice come back as a change)
+        state.set_widgets({"lab_open": current})
     pick, copy = st.columns([5, 1], vertical_alignment="bottom")
     pick.selectbox("Saved experiments", options, key="lab_open", on_change=_reopen,
                    index=options.index(current) if current in options else 0,
