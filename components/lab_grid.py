@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import state
 from components.gallery_detail import continue_editing
+from components.lab_live import save_judgement
 from components.render import safe_markdown
 from studio.lab.experiment import Cell, Experiment
 from studio.lab.runner import CellResult
@@ -36,12 +37,12 @@ def _judge(experiment: Experiment, results: dict[str, CellResult], key: str) -> 
     if winner != result.winner and result.item_id:
         state.store().set_favourite(result.item_id, winner)
     result.winner = winner
-    state.experiments().save(experiment, results)
+    save_judgement(experiment, results)
 
 
 def _annotate(experiment: Experiment, results: dict[str, CellResult], key: str) -> None:
     results[key].note = str(state.widget_value(f"lab_note_{key}") or "").strip()
-    state.experiments().save(experiment, results)
+    save_judgement(experiment, results)
 
 
 def _pick(item_id: str, key: str) -> None:

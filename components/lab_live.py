@@ -47,6 +47,17 @@ def _progress(run: live.LiveRun, seen: int) -> None:
         st.rerun(scope="app")  # a cell arrived (or the run ended): the grid shows it
 
 
+def save_judgement(experiment: Experiment, results: dict[str, CellResult]) -> None:
+    """Save a rating or a note; while a run goes on, with every cell it has made so far
+    (the page holds a copy, which may lack the cells that arrived since)."""
+    run = live.current(experiment.id)
+    if run is None or run.finished:
+        state.experiments().save(experiment, results)
+        return
+    with run.lock:
+        state.experiments().save(experiment, run.results)
+
+
 def running(experiment_id: str) -> live.LiveRun | None:
     """The experiment's run in progress; one that ended is reported (once) and forgotten."""
     run = live.current(experiment_id)

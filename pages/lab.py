@@ -150,7 +150,7 @@ except ExperimentError as exc:
 results: dict[str, CellResult] = opened[1] if opened else {}
 run = None if problem else running(experiment.id)
 if run is not None:
-    results = run.results  # the same dict the run fills in
+    results = run.snapshot()  # a copy: the run adds cells while the page draws
 if problem:
     st.warning(problem, icon=":material/edit_note:")
 else:

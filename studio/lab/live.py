@@ -42,6 +42,11 @@ class LiveRun:
         done = f"{self.done} of {self.total} cells done"
         return f"{waiting} · {done}" if waiting else done
 
+    def snapshot(self) -> dict[str, CellResult]:
+        """The results so far, copied: the page iterates them while the run adds more."""
+        with self.lock:
+            return dict(self.results)
+
     def take_report(self) -> bool:
         """True once, for the first page run that sees the run ended (it says how it went)."""
         with self.lock:
