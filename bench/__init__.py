@@ -13,6 +13,7 @@ FIGURES: tuple[str, ...] = (
     "export_zip",
     "edit_session",
     "lab",
+    "lab_rerun",
     "edit_rerun",
     "long_edit",
     "startup",

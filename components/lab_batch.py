@@ -5,7 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from studio.lab.batch import STATE_WORDS, JobView, collect, describe, follow, submit
+from studio.lab.batch import (
+    STATE_WORDS,
+    UNANSWERED,
+    JobView,
+    answers_of,
+    collect,
+    describe,
+    follow,
+    submit,
+)
 from studio.lab.experiment import Cell, Experiment
 from studio.lab.runner import CellResult
 
@@ -41,8 +50,14 @@ def follow_jobs(experiment: Experiment, results: dict[str, CellResult]) -> list[
             st.warning(f"Could not check batch {job.name}: {describe(exc, job.model)}")
             continue
         if found is not None and job.state == "JOB_STATE_SUCCEEDED":
-            for result in collect(state.store(), state.catalog(), experiment, found, cells,
-                                  engine=state.active_engine()):
+            try:
+                answers = answers_of(state.client(), found)
+            except Exception as exc:  # the results file could not be read: try again later
+                st.warning(f"Could not read the results of batch {job.name}: "
+                           f"{describe(exc, job.model)}")
+                continue
+            for result in collect(state.store(), state.catalog(), experiment, job.name,
+                                  answers, cells, engine=state.active_engine()):
                 results[result.key] = result
             job.collected = changed = True
         elif job.ended:
@@ -63,6 +78,15 @@ def job_panel(jobs: list[JobView]) -> None:
             words = STATE_WORDS.get(job.state, job.state)
             if job.state == "gone":
                 words += " (the offline emulator forgets jobs when the app restarts: run again)"
-            st.caption(f"{job.model} · `{job.name}` · {words}")
+            how = "as a JSONL file" if job.source == "file" else "inline"
+            count = f"{job.cells} cells " if job.cells else ""
+            line = f"{job.model} · `{job.name}` · {count}{how} · {words}"
+            if job.state in UNANSWERED:  # said as a warning: its cells are still to run
+                st.warning(line + ". Its cells can run again with “Run the … left”.",
+                           icon=":material/error:")
+            elif job.state == "JOB_STATE_SUCCEEDED":
+                st.success(line, icon=":material/check_circle:")
+            else:
+                st.info(line, icon=":material/hourglass_top:")
         if waiting:
             st.button("Check the batch now", key="lab_refresh", icon=":material/refresh:")

@@ -47,6 +47,7 @@ class Fault:
     message: str | None = None  # overrides the error or NO_IMAGE text
     after_chunks: int = 1  # for "stream_error": chunks sent before the error event
     target: str = "generate"  # "generate" (generateContent routes) or "any"
+    retry_after: float | None = None  # for kind "http": the RetryInfo retryDelay hint, seconds
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -118,7 +119,9 @@ def parse_directives(text: str) -> tuple[str, list[Directive]]:
         name, count, value = m.group(1).lower(), m.group(2), m.group(3)
         attempts = int(count) if count else None
         if name.isdigit():
-            fault = Fault(kind="http", status=int(name), times=None)
+            # `[fault:429x2=3]`: the error carries a RetryInfo hint of 3 s
+            fault = Fault(kind="http", status=int(name), times=None,
+                          retry_after=float(value) if value else None)
         else:
             kind = _DIRECTIVE_ALIASES.get(name, name)
             if kind not in FAULT_KINDS or kind == "http":

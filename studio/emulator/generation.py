@@ -49,7 +49,7 @@ def generate(
         faults += [d.fault for d in directives if d.attempts is None or attempt <= d.attempts]
     for f in faults:
         if f.kind == "http":
-            return EmulatorResponse.error(f.status or 429, f.message, delay)
+            return EmulatorResponse.error(f.status or 429, f.message, delay, f.retry_after)
         if f.kind == "slow":
             delay += f.seconds
         if f.kind == "stream_error" and not stream:

@@ -40,8 +40,9 @@ class EmulatorResponse:
         return cls(status, {"content-type": JSON_TYPE}, iter([dumps(obj)]), [delay])
 
     @classmethod
-    def error(cls, code: int, message: str | None = None, delay: float = 0.0) -> EmulatorResponse:
-        return cls.json(code, error_json(code, message), delay)
+    def error(cls, code: int, message: str | None = None, delay: float = 0.0,
+              retry_after: float | None = None) -> EmulatorResponse:
+        return cls.json(code, error_json(code, message, retry_after), delay)
 
 
 @dataclass

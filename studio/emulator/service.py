@@ -17,6 +17,7 @@ from typing import Any
 from .batches import BatchQueue, run_one_with
 from .control import control
 from .faults import AttemptCounter, FaultQueue
+from .files import FileStore
 from .generation import generate
 from .interface import Responder
 from .models import DEFAULT_MODELS, ModelSpec, spec_for
@@ -63,9 +64,10 @@ class Emulator:
         # End a stream with a chunk of only finishReason and usage, as the API commonly
         # does; False puts them on the last content chunk instead.
         self.finish_alone = finish_alone
+        self.files = FileStore()
         self.batches = BatchQueue(run_one_with(
             lambda model, body: generate(self, model, body, None, 0.0, False, False)),
-            batch_seconds)
+            batch_seconds, self.files)
         self.faults = FaultQueue()
         self.signer = Signer(secret or os.urandom(32))
         self.attempts = AttemptCounter()
@@ -100,6 +102,12 @@ class Emulator:
             )
         if path.startswith("/_emulator/"):
             return control(method, path, body, self.faults, self.log)
+        try:
+            filed = self.files.route(method, path, query, headers or {}, body)
+        except WireError as e:
+            return EmulatorResponse.error(e.code, e.message)
+        if filed is not None:
+            return filed
         m = _API_RE.match(path)
         if not m:
             return EmulatorResponse.error(404, f"Path {path} was not found.")
@@ -109,7 +117,8 @@ class Emulator:
         fault = self.faults.take("generate" if gen and method == "POST" else "other")
         delay = self.latency
         if fault and fault.kind == "http":
-            return EmulatorResponse.error(fault.status or 429, fault.message, delay)
+            return EmulatorResponse.error(fault.status or 429, fault.message, delay,
+                                          fault.retry_after)
         if fault and fault.kind == "slow":
             delay += fault.seconds
             fault = None

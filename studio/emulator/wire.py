@@ -264,14 +264,17 @@ def response_json(
     return out
 
 
-def error_json(code: int, message: str | None = None) -> dict:
-    return {
-        "error": {
-            "code": code,
-            "message": message or DEFAULT_MESSAGES.get(code, "Error."),
-            "status": STATUS_NAMES.get(code, "UNKNOWN"),
-        }
+def error_json(code: int, message: str | None = None, retry_after: float | None = None) -> dict:
+    """Google's error body; `retry_after` adds the google.rpc.RetryInfo hint a 429 carries."""
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message or DEFAULT_MESSAGES.get(code, "Error."),
+        "status": STATUS_NAMES.get(code, "UNKNOWN"),
     }
+    if retry_after is not None:
+        error["details"] = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                             "retryDelay": f"{retry_after:g}s"}]
+    return {"error": error}
 
 
 def dumps(obj: Any) -> bytes:

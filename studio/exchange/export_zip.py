@@ -32,6 +32,7 @@ from typing import Any
 
 from studio.exchange.export_blobs import conversation_files
 from studio.exchange.export_cover import cover_html
+from studio.exchange.export_experiments import write_experiment_pages
 from studio.exchange.export_html import ExportEntry, write_index, write_story
 from studio.exchange.export_pages import story_pages
 from studio.exchange.filenames import image_name
@@ -171,6 +172,7 @@ def export_zip(
                 with _text_entry(zf, story.file) as out:
                     write_story(out, story, titles)
             report.pages = len(stories)
+            report.pages += write_experiment_pages(lambda n: _text_entry(zf, n), store, entries)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out_path)

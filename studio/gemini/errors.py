@@ -35,6 +35,7 @@ class StudioError:
     message: str
     status: int | None = None
     retryable: bool = False
+    retry_after_s: float | None = None  # the API's own hint (google.rpc.RetryInfo), if any
 
 
 def classify(exc: BaseException, *, model: str, timeout_s: float | None = None,
@@ -51,7 +52,25 @@ def classify(exc: BaseException, *, model: str, timeout_s: float | None = None,
     elif not retried and err.kind == "unavailable":
         err = StudioError(err.kind, err.message.replace("It was retried; try", "Try"),
                           err.status, err.retryable)
-    return StudioError(err.kind, redact(err.message, *secrets), err.status, err.retryable)
+    return StudioError(err.kind, redact(err.message, *secrets), err.status, err.retryable,
+                       retry_hint(exc))
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+
+def retry_hint(exc: BaseException) -> float | None:
+    """Seconds the API asks a client to wait before trying again: the retryDelay of the
+    google.rpc.RetryInfo detail a 429 RESOURCE_EXHAUSTED carries (e.g. "4s", "0.5s")."""
+    body = getattr(exc, "details", None) if isinstance(exc, genai_errors.APIError) else None
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else []:
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("RetryInfo"):
+            match = _DURATION.match(str(detail.get("retryDelay", "")))
+            if match:
+                return float(match.group(1))
+    return None
 
 
 # Failures that, once the answer streams, mean it broke off (the reason shown for each).

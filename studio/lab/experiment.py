@@ -10,7 +10,7 @@ import itertools
 import re
 import tomllib
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,13 @@ class Experiment:
     seeds: list[int | None] = field(default_factory=lambda: [None])
     image_size: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def duplicate(self) -> Experiment:
+        """The same matrix and settings under a new id, with no results of its own."""
+        return replace(self, name=f"{self.name} (copy)", id=uuid.uuid4().hex[:12],
+                       prompts=list(self.prompts), models=list(self.models),
+                       variables={k: list(v) for k, v in self.variables.items()},
+                       aspect_ratios=list(self.aspect_ratios), seeds=list(self.seeds))
 
     def settings_for(self, cell: Cell, *, timeout_s: float = 120.0) -> GenerationSettings:
         return GenerationSettings(model=cell.model, aspect_ratio=cell.aspect_ratio,
