@@ -1,8 +1,12 @@
 """Export gallery images as a ZIP a stakeholder can open without Image Studio.
 
-The ZIP is streamed: images are copied file-to-entry (never all in memory), stored
-uncompressed (PNG/JPEG are compressed already: deflating them costs time, saves nothing),
-into a temp file beside the target that is renamed into place only when complete.
+The ZIP is streamed: images are copied from the blob store (a folder or a bucket) entry by
+entry, stored uncompressed (PNG/JPEG are compressed already: deflating them costs time,
+saves nothing), into a temp file beside the target that is renamed into place only when
+complete. Nothing grows with the gallery in memory: items are read a page at a time, what
+later passes need is spooled to a temporary SQLite file (export_spool.py), manifests and
+HTML are written row by row into their entries, and so is the ZIP's central directory
+(zip_spool.py).
 
     images/<NNNN>-<page>-<slug>-<id8>.<ext>   original stored bytes
     blobs/<sha>.<ext>                         conversation images that are not gallery items
@@ -17,7 +21,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -26,9 +29,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studio.exchange.export_html import ExportEntry, StoryPage, write_index, write_story
+from studio.exchange.export_html import ExportEntry, write_index, write_story
+from studio.exchange.export_spool import ExportSpool, LazyStories, StoryLinks
 from studio.exchange.filenames import image_name, short_id, slugify
+from studio.exchange.zip_spool import SpooledZip
 from studio.gallery.conversations import blob_refs
+from studio.gallery.errors import MissingImage
 from studio.gallery.files import pid_alive
 from studio.gallery.records import (
     ITEM_FIELDS,
@@ -44,7 +50,6 @@ FORMAT = "image-studio-export"
 VERSION = 1
 STORY_PAGES = {"story": "stories", "recipe": "recipes"}
 _BATCH = 500
-_COPY_BUF = 1 << 20
 Progress = Callable[[int, int], None]
 
 
@@ -60,18 +65,28 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def select_items(store: GalleryStore, selection: GalleryFilter | Iterable[str] | None) -> list[GalleryItem]:
-    """The items to export, oldest first (so numbering reads like the session went)."""
+def select_items(
+    store: GalleryStore, selection: GalleryFilter | Iterable[str] | None
+) -> tuple[int, Iterator[GalleryItem]]:
+    """(how many, the items) to export, oldest first (so numbering reads like the session
+    went), read a page at a time. Items added while the export runs are not in it."""
     if selection is None or isinstance(selection, GalleryFilter):
-        items: list[GalleryItem] = []
-        while batch := store.query(selection, offset=len(items), limit=_BATCH, order="oldest"):
-            items += batch
-        return items
-    ids = list(dict.fromkeys(selection))
-    items = []
+        total = store.count(selection)
+
+        def pages() -> Iterator[GalleryItem]:
+            done = 0
+            while done < total and (batch := store.query(selection, offset=done,
+                                                           limit=min(_BATCH, total - done),
+                                                           order="oldest")):
+                done += len(batch)
+                yield from batch
+
+        return total, pages()
+    ids = list(dict.fromkeys(selection))  # a hand-picked selection: the caller holds it anyway
+    items: list[GalleryItem] = []
     for start in range(0, len(ids), _BATCH):
         items += store.query(GalleryFilter(ids=ids[start : start + _BATCH]), limit=_BATCH)
-    return sorted(items, key=lambda i: i.created_at)
+    return len(items), iter(sorted(items, key=lambda i: i.created_at))
 
 
 def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
@@ -82,14 +97,17 @@ def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
     return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
 
 
-def _copy_in(zf: zipfile.ZipFile, src: Path, arcname: str, when: str) -> int:
+def _copy_in(zf: SpooledZip, source: tuple[int, Iterator[bytes]], arcname: str, when: str) -> int:
+    size, chunks = source
     info = zipfile.ZipInfo(arcname, _zip_time(when))
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    info.file_size = src.stat().st_size  # lets zipfile decide on zip64 up front
-    with src.open("rb") as fh, zf.open(info, "w") as dst:
-        shutil.copyfileobj(fh, dst, _COPY_BUF)
-    return info.file_size
+    info.file_size = size  # lets zipfile decide on zip64 up front
+    with zf.open(info, "w") as dst:
+        for chunk in chunks:
+            dst.write(chunk)
+    zf.spill()
+    return size
 
 
 def _text_entry(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
@@ -115,68 +133,52 @@ def _csv_cell(value: Any) -> str:
     return text
 
 
-def _manifest_row(entry: ExportEntry) -> dict[str, Any]:
-    row = entry.item.to_dict()
+def _manifest_row(row: dict[str, Any]) -> dict[str, Any]:
     row["settings"] = sanitize_settings(row["settings"])
-    row["file"] = entry.file
     return row
 
 
-def _story_pages(entries: list[ExportEntry], titles: dict[str, str]) -> list[StoryPage]:
-    groups: dict[str, StoryPage] = {}
-    for entry in entries:
-        item = entry.item
-        if item.page not in STORY_PAGES:
-            continue
-        key = item.conversation_id or item.id
-        if key not in groups:
-            title = titles.get(key) or item.prompt[:80] or item.page.title()
-            file = f"{STORY_PAGES[item.page]}/{slugify(title, 50, item.page)}-{short_id(key)}.html"
-            groups[key] = StoryPage(item.page, title, file)
-        groups[key].entries.append(entry)
-    used: set[str] = set()
-    for story in groups.values():
-        story.entries.sort(key=lambda e: (e.item.turn, e.item.position, e.item.created_at))
-        while story.file in used:  # two slugs + short ids colliding: vanishingly rare
-            story.file = story.file.replace(".html", "-2.html")
-        used.add(story.file)
-    return list(groups.values())
+def _story_key(item: GalleryItem) -> str | None:  # the story/recipe page an item is on
+    return (item.conversation_id or item.id) if item.page in STORY_PAGES else None
 
 
-def _conversations(
-    store: GalleryStore, entries: list[ExportEntry], report: ExportReport
-) -> tuple[list[dict[str, Any]], dict[str, Path]]:
-    """Conversation records for the exported items + blob files they need (arcname -> path)."""
-    by_sha = {e.item.sha256: e.file for e in entries}
-    records: list[dict[str, Any]] = []
-    blob_files: dict[str, Path] = {}
-    for cid in dict.fromkeys(e.item.conversation_id for e in entries if e.item.conversation_id):
-        record = store.conversation_record(cid)
-        if record is None:
-            continue
-        files: dict[str, str] = {}
-        try:
-            for sha in sorted(blob_refs(record["history"])):
-                if sha in by_sha:
-                    files[sha] = by_sha[sha]
-                    continue
-                path = store.blob_path(sha)
-                if not path.exists():
-                    raise KeyError(sha)
-                files[sha] = f"blobs/{sha}.{path.suffix.lstrip('.') or 'bin'}"
-                blob_files[files[sha]] = path
-        except KeyError as missing:
-            report.warnings.append(f"conversation {cid}: image {missing} is missing; left out")
-            continue
-        record["settings"] = sanitize_settings(record["settings"])
-        record["transcript"] = sanitize_settings(record["transcript"])
-        record["blob_files"] = files
-        records.append(record)
-    return records, blob_files
+def _name_stories(spool: ExportSpool) -> None:
+    for key, kind, prompt in spool.story_keys():
+        title = spool.title(key) or (prompt or "")[:80] or kind.title()
+        spool.add_story(key, kind, title,
+                        f"{STORY_PAGES[kind]}/{slugify(title, 50, kind)}-{short_id(key)}.html")
+
+
+def _conversation_record(
+    store: GalleryStore, spool: ExportSpool, cid: str, report: ExportReport
+) -> tuple[dict[str, Any], dict[str, tuple[str, str]]] | None:
+    """A conversation's record for the manifest + the blob files it needs (arcname ->
+    (sha, mime)) that are not exported items already; None if it cannot be exported whole."""
+    record = store.conversation_record(cid)
+    if record is None:
+        return None
+    files: dict[str, str] = {}
+    blobs: dict[str, tuple[str, str]] = {}
+    try:
+        for sha in sorted(blob_refs(record["history"])):
+            if (file := spool.file_of(sha)) is not None:
+                files[sha] = file
+                continue
+            mime = store.blobs.mime(sha)
+            if not store.blobs.has_file(sha, mime):
+                raise KeyError(sha)
+            files[sha] = f"blobs/{sha}.{MIME_EXT.get(mime, 'bin')}"
+            blobs[files[sha]] = (sha, mime)
+    except KeyError as missing:
+        report.warnings.append(f"conversation {cid}: image {missing} is missing; left out")
+        return None
+    record["settings"] = sanitize_settings(record["settings"])
+    record["transcript"] = sanitize_settings(record["transcript"])
+    record["blob_files"] = files
+    return record, blobs
 
 
 _TMP_PREFIX = ".tmp-export-"
-
 
 def _remove_abandoned_exports(folder: Path) -> None:
     """Partial ZIPs of exports whose process died (a crash, a kill) are never finished."""
@@ -196,86 +198,99 @@ def export_zip(
     started = time.perf_counter()
     out_path = Path(out_path)
     report = ExportReport(path=out_path)
-    items = select_items(store, selection)
-    width = max(4, len(str(len(items))))
+    total, items = select_items(store, selection)
+    width = max(4, len(str(total)))
     tmp = out_path.parent / f"{_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.zip"
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_exports(out_path.parent)
+    spool = ExportSpool()
     try:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            entries = list(_write_images(zf, store, items, width, report, progress))
-            titles, records = _write_conversations(zf, store, entries, report)
+        with SpooledZip(tmp, "w", allowZip64=True) as zf:
+            _write_images(zf, store, spool, total, items, width, report, progress)
+            spool.indexed()
+            _write_conversations(zf, store, spool, report)
+            _name_stories(spool)
             exported_at = now_iso()
-            _write_manifests(zf, entries, records, exported_at)
-            stories = _story_pages(entries, titles)
-            story_of = {e.item.id: s.file for s in stories for e in s.entries}
+            _write_manifests(zf, spool, exported_at)
             with _text_entry(zf, "index.html") as out:
-                write_index(out, entries, stories, exported_at, len(entries), story_of)
-            for story in stories:
+                write_index(out, spool.entries(), LazyStories(spool), exported_at,  # type: ignore[arg-type]
+                            report.images, StoryLinks(spool))  # type: ignore[arg-type]
+            for key in spool.story_page_keys():
+                story = spool.story(key)
                 with _text_entry(zf, story.file) as out:
                     write_story(out, story)
-            report.pages = len(stories)
+                report.pages += 1
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out_path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        spool.close()
     report.bytes = out_path.stat().st_size
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _write_images(
-    zf: zipfile.ZipFile, store: GalleryStore, items: list[GalleryItem], width: int,
-    report: ExportReport, progress: Progress | None,
-) -> Iterator[ExportEntry]:
-    total = len(items)
+    zf: SpooledZip, store: GalleryStore, spool: ExportSpool, total: int,
+    items: Iterator[GalleryItem], width: int, report: ExportReport, progress: Progress | None,
+) -> None:
     if progress:
         progress(0, total)
     for n, item in enumerate(items, start=1):
-        src = store.image_path(item)
-        ext = MIME_EXT.get(item.mime, "bin")
-        arcname = "images/" + image_name(n, width, item.page, item.prompt, item.id, ext)
+        arcname = "images/" + image_name(n, width, item.page, item.prompt, item.id, item.ext)
         try:
-            _copy_in(zf, src, arcname, item.created_at)
-        except FileNotFoundError:
+            _copy_in(zf, store.item_chunks(item), arcname, item.created_at)
+        except (FileNotFoundError, MissingImage):
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
             report.images += 1
-            yield ExportEntry(item, arcname)
+            spool.add(ExportEntry(item, arcname), _story_key(item))
         if progress:
             progress(n, total)
 
 
 def _write_conversations(
-    zf: zipfile.ZipFile, store: GalleryStore, entries: list[ExportEntry], report: ExportReport
-) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    records, blob_files = _conversations(store, entries, report)
-    for arcname, path in blob_files.items():
-        _copy_in(zf, path, arcname, now_iso())
-    report.blobs = len(blob_files)
-    report.conversations = len(records)
-    return {r["id"]: r["title"] for r in records}, records
-
-
-def _write_manifests(
-    zf: zipfile.ZipFile, entries: list[ExportEntry], records: list[dict[str, Any]], exported_at: str
+    zf: SpooledZip, store: GalleryStore, spool: ExportSpool, report: ExportReport
 ) -> None:
+    written: set[str] = set()  # blob entries: one per sha, shared by conversations
+    for cid in spool.conversation_ids():
+        found = _conversation_record(store, spool, cid, report)
+        if found is None:
+            continue
+        record, blobs = found
+        for arcname, (sha, mime) in blobs.items():
+            if arcname not in written:
+                _copy_in(zf, store.blobs.open(sha, mime), arcname, now_iso())
+                written.add(arcname)
+        spool.add_conversation(record)
+        report.conversations += 1
+    report.blobs = len(written)
+
+
+def _write_manifests(zf: SpooledZip, spool: ExportSpool, exported_at: str) -> None:
     columns = [*ITEM_FIELDS, "file"]
     with _text_entry(zf, "manifest.csv") as out:
         out.write("\ufeff")  # BOM: spreadsheets then read the UTF-8 prompts correctly
         writer = csv.writer(out)
         writer.writerow(columns)
-        for entry in entries:
-            row = _manifest_row(entry)
+        for row in map(_manifest_row, spool.rows()):
             writer.writerow([_csv_cell(row[c]) for c in columns])
     with _text_entry(zf, "manifest.json") as out:
-        manifest = {
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": exported_at,
-            "items": [_manifest_row(e) for e in entries],
-            "conversations": records,
-        }
-        json.dump(manifest, out, ensure_ascii=False, indent=1)
+        head = {"format": FORMAT, "version": VERSION, "exported_at": exported_at}
+        out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ",\n \"items\": [")
+        _json_list(out, map(_manifest_row, spool.rows()))
+        out.write(",\n \"conversations\": [")
+        _json_list(out, spool.conversations())
+        out.write("\n}\n")
+
+
+def _json_list(out: io.TextIOWrapper, rows: Iterator[dict[str, Any]]) -> None:
+    """A JSON array written one element at a time (never the whole list as one string)."""
+    sep = "\n  "
+    for row in rows:
+        out.write(sep + json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+        sep = ",\n  "
+    out.write("\n ]" if sep != "\n  " else "]")
