@@ -103,3 +103,41 @@ def test_purge_deletes_objects_nothing_points_at(blob_url: str | None, tmp_path:
         assert store.purge_deleted(older_than_days=0) == 1
         keys = [o.key for o in store.objects.list("images")] + [o.key for o in store.objects.list("thumbs")]
         assert all(kept.sha256 in k for k in keys) and len(keys) == 2
+
+
+def test_export_streams_from_the_store_and_import_fills_another(
+    blob_url: str | None, tmp_path: Path, s3_server: S3Server
+) -> None:
+    from studio.exchange.export_zip import export_zip
+    from studio.exchange.import_zip import import_zip
+
+    with GalleryStore(tmp_path / "a", blob_url=blob_url) as src:
+        items = [src.add_image(make_png(k), "image/png", NewItem(page="text", prompt=f"p{k}"))
+                 for k in range(3)]
+        report = export_zip(src, None, tmp_path / "out.zip")
+        assert report.images == 3 and not report.warnings
+        originals = {i.id: src.image_bytes(i.id) for i in items}
+    target = s3_server.url(f"import-{tmp_path.name}") if blob_url is None else None
+    with GalleryStore(tmp_path / "b", blob_url=target) as dst:  # local -> S3, S3 -> local
+        got = import_zip(dst, tmp_path / "out.zip")
+        assert got.items_added == 3
+        assert {i: dst.image_bytes(i) for i in originals} == originals
+        assert all(dst.has_thumbnail(dst.get(i)) for i in originals)
+
+
+def test_doctor_finds_and_reindexes_an_object_no_row_knows(
+    blob_url: str | None, tmp_path: Path
+) -> None:
+    from studio.gallery import doctor
+
+    with GalleryStore(tmp_path / "data", blob_url=blob_url) as store:
+        item = store.add_image(make_png(7), "image/png", NewItem(page="story", prompt="lost row"))
+        store.objects.delete(thumb_relpath(item.sha256))
+        stray = make_png(8)
+        from studio.gallery.files import sha256_hex
+        store.objects.put(f"images/{sha256_hex(stray)[:2]}/{sha256_hex(stray)}.png", stray)
+        found = doctor.check(store)
+        assert found.missing_thumbnails == [item.id]
+        assert [o.key.rsplit("/", 1)[-1] for o in found.orphan_files] == [f"{sha256_hex(stray)}.png"]
+        doctor.repair(store)
+        assert doctor.check(store).healthy and store.count() == 2
