@@ -10,6 +10,8 @@ FIGURES: tuple[str, ...] = (
     "gallery_page",
     "store_query",
     "export_zip",
+    "export_memory",
+    "export_s3",
     "edit_session",
     "lab",
     "edit_rerun",

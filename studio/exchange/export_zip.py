@@ -32,6 +32,7 @@ from typing import Any
 from studio.exchange.export_html import ExportEntry, write_index, write_story
 from studio.exchange.export_spool import ExportSpool, LazyStories, StoryLinks
 from studio.exchange.filenames import image_name, short_id, slugify
+from studio.exchange.image_sources import image_sources
 from studio.exchange.zip_spool import SpooledZip
 from studio.gallery.conversations import blob_refs
 from studio.gallery.errors import MissingImage
@@ -239,10 +240,10 @@ def _write_images(
 ) -> None:
     if progress:
         progress(0, total)
-    for n, item in enumerate(items, start=1):
+    for n, (item, source) in enumerate(image_sources(store, items), start=1):
         arcname = "images/" + image_name(n, width, item.page, item.prompt, item.id, item.ext)
         try:
-            _copy_in(zf, store.item_chunks(item), arcname, item.created_at)
+            _copy_in(zf, source(), arcname, item.created_at)
         except (FileNotFoundError, MissingImage):
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
@@ -288,9 +289,10 @@ def _write_manifests(zf: SpooledZip, spool: ExportSpool, exported_at: str) -> No
 
 
 def _json_list(out: io.TextIOWrapper, rows: Iterator[dict[str, Any]]) -> None:
-    """A JSON array written one element at a time (never the whole list as one string)."""
+    """A JSON array written one element a line (never the whole list as one string; no
+    indent inside an element, so the C encoder does the work)."""
     sep = "\n  "
     for row in rows:
-        out.write(sep + json.dumps(row, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+        out.write(sep + json.dumps(row, ensure_ascii=False))
         sep = ",\n  "
     out.write("\n ]" if sep != "\n  " else "]")

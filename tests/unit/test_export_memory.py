@@ -7,40 +7,15 @@ tracemalloc around export_zip alone.
 
 from __future__ import annotations
 
-import io
 import json
 import tracemalloc
-import uuid
 import zipfile
 from pathlib import Path
 
-from PIL import Image
-
+from bench.fill import shared_image_rows as fill
 from studio.exchange.export_zip import export_zip
 from studio.exchange.zip_spool import SpooledZip
-from studio.gallery.records import GalleryItem, now_iso
 from studio.gallery.store import GalleryStore
-
-
-def tiny_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, "PNG")
-    return out.getvalue()
-
-
-def fill(store: GalleryStore, n: int, start: int = 0) -> None:
-    """n items on one image; every tenth a story turn (so story pages are part of it)."""
-    data = tiny_png()
-    sha = store.put_blob(data, "image/png")
-    items = []
-    for k in range(start, start + n):
-        story = k % 10 == 0
-        items.append(GalleryItem(
-            id=uuid.uuid4().hex, created_at=now_iso(), page="story" if story else "text",
-            prompt=f"a small prompt number {k} with some words in it", text="an answer",
-            model="gemini-x", sha256=sha, mime="image/png", width=4, height=4,
-            conversation_id=f"conv-{k // 50}" if story else None, turn=k % 7, tags=["bench"]))
-    store.import_records(items, [], [(sha, "image/png", len(data))])
 
 
 def export_peak(store: GalleryStore, out: Path) -> int:
