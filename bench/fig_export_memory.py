@@ -33,7 +33,7 @@ def _peak(store: GalleryStore, out: Path) -> tuple[int, int]:
 
 
 def run(cfg: Config) -> list[Row]:
-    small_n, large_n = cfg.pick((10_000, 100_000), (200, 2_000))
+    small_n, large_n = cfg.pick((10_000, 100_000), (600, 3_000))  # both past one query page (500)
     with workdir(FIGURE) as root, GalleryStore(root / "data") as store:
         with no_fsync():
             fill(store, small_n)
