@@ -11,6 +11,8 @@ FIGURES: tuple[str, ...] = (
     "store_query",
     "store_query_pg",
     "export_zip",
+    "export_memory",
+    "export_s3",
     "edit_session",
     "lab",
     "lab_rerun",

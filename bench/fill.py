@@ -68,3 +68,22 @@ def import_rows(store: GalleryStore, count: int, *, matches: int,
         blobs.append((sha, "image/png", 1_500_000))
     added, _ = store.import_records(items, [], blobs)
     assert len(added) == count, (len(added), count)
+
+
+def tiny_png() -> bytes:
+    return small_png(0, size=4)
+
+
+def shared_image_rows(store: GalleryStore, n: int, start: int = 0) -> None:
+    """n items on one image; every tenth a story turn (so story pages are part of it)."""
+    data = tiny_png()
+    sha = store.put_blob(data, "image/png")
+    items = []
+    for k in range(start, start + n):
+        story = k % 10 == 0
+        items.append(GalleryItem(
+            id=uuid.uuid4().hex, created_at=datetime.now(UTC).isoformat(timespec="microseconds"), page="story" if story else "text",
+            prompt=f"a small prompt number {k} with some words in it", text="an answer",
+            model="gemini-x", sha256=sha, mime="image/png", width=4, height=4,
+            conversation_id=f"conv-{k // 50}" if story else None, turn=k % 7, tags=["bench"]))
+    store.import_records(items, [], [(sha, "image/png", len(data))])

@@ -98,7 +98,7 @@ if batches:
             picture, proof = st.columns(2, gap="medium")
             with picture:
                 for item in variant.items:
-                    show_image(state.store().image_path(item).read_bytes(), item.mime)
+                    show_image(state.store().item_image(item), item.mime)
                 show_message(variant.result.message, error_kind=variant.result.error.kind
                              if variant.result.error else None)
                 meta_line(variant.facts)

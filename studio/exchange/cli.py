@@ -5,6 +5,7 @@
     python -m studio import [--data-dir DIR] IN.zip
     python -m studio doctor [--repair] [--data-dir DIR]
     python -m studio lab run [--concurrency N] [--data-dir DIR] EXPERIMENT.toml
+    python -m studio migrate [--to-database URL] [--to-blobs URL] [--data-dir DIR]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from studio.exchange.export_zip import export_zip
 from studio.exchange.import_zip import ZipRejected, import_zip
+from studio.exchange.migrate_cli import add_migrate_command, run_migrate
 from studio.gallery import doctor
 from studio.gallery.opening import open_store
 from studio.gallery.records import GalleryFilter, to_iso
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--repair", action="store_true",
                      help="remake thumbnails, re-index orphan files, trash items with no file")
     lab = add_lab_commands(sub)
-    for p in (exp, imp, doc, lab):
+    mig = add_migrate_command(sub)
+    for p in (exp, imp, doc, lab, mig):
         p.add_argument("--data-dir", type=Path, default=None,
                        help=f"data folder (default: $STUDIO_DATA_DIR or {default_data_dir()})")
     return parser
@@ -131,4 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _doctor(args)
     if args.command == "lab":
         return run_lab(args)
+    if args.command == "migrate":
+        return run_migrate(args)
     return _import(args)

@@ -12,12 +12,13 @@ item left out of the selection) still go under blobs/.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from studio.exchange.export_html import ExportEntry
 from studio.gallery.conversations import blob_refs
+from studio.gallery.errors import MissingImage
 from studio.gallery.png_splice import Recipe, pixel_key, recipe_for
+from studio.gallery.records import MIME_EXT
 from studio.gallery.scrub import sanitize_settings
 from studio.gallery.store import GalleryStore
 
@@ -37,19 +38,19 @@ class _SamePicture:
             if item.conversation_id != conversation_id or item.mime != "image/png":
                 continue
             try:
-                data = self.store.image_path(item).read_bytes()
-            except OSError:
+                data = self.store.item_image(item)
+            except (OSError, MissingImage):
                 continue
             if key := pixel_key(data):
                 self.by_pixels.setdefault(key, (entry, data))
 
-    def find(self, conversation_id: str, blob: Path) -> tuple[ExportEntry, Recipe] | None:
-        """The exported item showing the same picture as `blob`, and how to get `blob` back."""
+    def find(self, conversation_id: str, sha: str) -> tuple[ExportEntry, Recipe] | None:
+        """The exported item showing the same picture as blob `sha`, and how to get it back."""
         if conversation_id not in self.done:
             self._index(conversation_id)
         try:
-            data = blob.read_bytes()
-        except OSError:
+            data = self.store.blobs.get(sha)
+        except (OSError, KeyError):
             return None
         found = self.by_pixels.get(pixel_key(data) or "")
         if found is None:
@@ -60,33 +61,34 @@ class _SamePicture:
 
 def conversation_files(
     store: GalleryStore, entries: list[ExportEntry], warnings: list[str]
-) -> tuple[list[dict[str, Any]], dict[str, Path]]:
-    """Conversation records for the exported items + the blobs/ files they still need."""
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Conversation records for the exported items + the blobs/ files they still need
+    (ZIP entry -> the blob's sha256, read from the blob store: a folder or a bucket)."""
     by_sha = {e.item.sha256: e.file for e in entries}
     same = _SamePicture(store, entries)
     records: list[dict[str, Any]] = []
-    blob_files: dict[str, Path] = {}
+    blob_files: dict[str, str] = {}
     for cid in dict.fromkeys(e.item.conversation_id for e in entries if e.item.conversation_id):
         record = store.conversation_record(cid)
         if record is None:
             continue
         files: dict[str, str] = {}
         derived: dict[str, dict[str, Recipe]] = {}
-        needed: dict[str, Path] = {}
+        needed: dict[str, str] = {}
         try:
             for sha in sorted(blob_refs(record["history"])):
                 if sha in by_sha:
                     files[sha] = by_sha[sha]
                     continue
-                path = store.blob_path(sha)
-                if not path.exists():
+                mime = store.blobs.mime(sha)  # KeyError: not recorded
+                if not store.blobs.has_file(sha, mime):
                     raise KeyError(sha)
-                if (found := same.find(cid, path)) is not None:
+                if (found := same.find(cid, sha)) is not None:
                     files[sha] = found[0].file
                     derived[sha] = {"png_chunks": found[1]}
                 else:
-                    files[sha] = f"blobs/{sha}.{path.suffix.lstrip('.') or 'bin'}"
-                    needed[files[sha]] = path
+                    files[sha] = f"blobs/{sha}.{MIME_EXT.get(mime, 'bin')}"
+                    needed[files[sha]] = sha
         except KeyError as missing:
             warnings.append(f"conversation {cid}: image {missing} is missing; left out")
             continue

@@ -21,7 +21,6 @@ import io
 import json
 import os
 import secrets
-import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +35,8 @@ from studio.exchange.export_experiments import write_experiment_pages
 from studio.exchange.export_html import ExportEntry, write_index, write_story
 from studio.exchange.export_pages import story_pages
 from studio.exchange.filenames import image_name
+from studio.exchange.image_sources import image_sources
+from studio.gallery.errors import MissingImage
 from studio.gallery.files import pid_alive
 from studio.gallery.records import (
     ITEM_FIELDS,
@@ -90,14 +91,18 @@ def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
     return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
 
 
-def _copy_in(zf: zipfile.ZipFile, src: Path, arcname: str, when: str) -> int:
+def _copy_in(zf: zipfile.ZipFile, source: tuple[int, Iterator[bytes]], arcname: str,
+             when: str) -> int:
+    """Stream (size, chunks) from the blob store (a folder or a bucket) into one entry."""
+    size, chunks = source
     info = zipfile.ZipInfo(arcname, _zip_time(when))
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
-    info.file_size = src.stat().st_size  # lets zipfile decide on zip64 up front
-    with src.open("rb") as fh, zf.open(info, "w") as dst:
-        shutil.copyfileobj(fh, dst, _COPY_BUF)
-    return info.file_size
+    info.file_size = size  # lets zipfile decide on zip64 up front
+    with zf.open(info, "w") as dst:
+        for chunk in chunks:
+            dst.write(chunk)
+    return size
 
 
 def _text_entry(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
@@ -192,16 +197,15 @@ def _write_images(
     if progress:
         progress(0, total)
     written: dict[str, str] = {}  # sha256 -> its entry: two items of one image share a file
-    for n, item in enumerate(items, start=1):
-        src = store.image_path(item)
+    for n, (item, source) in enumerate(image_sources(store, iter(items)), start=1):
         ext = MIME_EXT.get(item.mime, "bin")
         arcname = written.get(item.sha256) or "images/" + image_name(
             n, width, item.page, headline(item), item.id, ext)
         try:
             if item.sha256 not in written:
-                _copy_in(zf, src, arcname, item.created_at)
+                _copy_in(zf, source(), arcname, item.created_at)
                 written[item.sha256] = arcname
-        except FileNotFoundError:
+        except (FileNotFoundError, MissingImage):
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
             report.images += 1
@@ -214,8 +218,8 @@ def _write_conversations(
     zf: zipfile.ZipFile, store: GalleryStore, entries: list[ExportEntry], report: ExportReport
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
     records, blob_files = conversation_files(store, entries, report.warnings)
-    for arcname, path in blob_files.items():
-        _copy_in(zf, path, arcname, now_iso())
+    for arcname, sha in blob_files.items():
+        _copy_in(zf, store.blobs.open(sha), arcname, now_iso())
     report.blobs = len(blob_files)
     report.conversations = len(records)
     return {r["id"]: r["title"] for r in records}, records

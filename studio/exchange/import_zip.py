@@ -29,13 +29,10 @@ from studio.exchange.zip_checks import (
     check_overall_ratio,
     read_manifest,
 )
-from studio.gallery.files import DigestMismatch, SizeLimitExceeded, ingest_stream
+from studio.gallery.files import DigestMismatch, SizeLimitExceeded
 from studio.gallery.png_meta import PngTextMeter, TextLimitExceeded
 from studio.gallery.png_splice import Recipe, apply_recipe
-from studio.gallery.records import (
-    GalleryItem,
-    blob_relpath,
-)
+from studio.gallery.records import GalleryItem, thumb_relpath
 from studio.gallery.store import GalleryStore
 
 
@@ -101,11 +98,10 @@ def _ingest(
     limits: ImportLimits,
 ) -> ImportReport:
     report = ImportReport()
-    created: list[Path] = []
+    created: list[str] = []  # object keys this import made
     budget = [limits.max_total_bytes]
 
     def copy_file(entry: str, sha: str, mime: str, recipe: Recipe | None = None) -> int:
-        target = store.data_dir / blob_relpath(sha, mime)
         info = names[entry]
         # A header may lie about sizes: what is read is held to the ratio limit as well.
         most = min(limits.max_file_bytes, budget[0],
@@ -115,7 +111,7 @@ def _ingest(
             with zf.open(info) as src:
                 if recipe is not None:  # a history image rebuilt from the gallery file
                     src = io.BytesIO(rebuilt(read_at_most(src, most, entry), recipe, entry))
-                made, size = ingest_stream(src, target, sha, most, meter)
+                made, size = store.blobs.ingest(src, sha, mime, most, meter)
         except TextLimitExceeded:
             raise ZipRejected(f"refused: {entry!r} carries more than {limits.max_png_text:,} "
                               "bytes of PNG text, the limit per image") from None
@@ -128,7 +124,7 @@ def _ingest(
             raise ZipRejected(f"refused: {entry!r} cannot be read ({exc})") from None
         budget[0] -= size
         if made:
-            created.append(target)
+            created.append(store.blobs.key(sha, mime))
         return size
 
     new_items: list[GalleryItem] = []
@@ -142,14 +138,13 @@ def _ingest(
             seen.add(item.id)
             size = copy_file(entry, item.sha256, item.mime)
             blobs[item.sha256] = (item.sha256, item.mime, size)
-            thumb = store.thumb_path(item)
-            existed = thumb.exists()
+            existed = store.has_thumbnail(item)
             try:
                 store.ensure_thumbnail(item)
             except Exception:
                 raise ZipRejected(f"refused: {entry!r} is not a readable image") from None
             if not existed:
-                created.append(thumb)
+                created.append(thumb_relpath(item.sha256))
             new_items.append(item)
         new_convs = []
         for record, needed in convs:
@@ -162,8 +157,8 @@ def _ingest(
             new_convs.append(record)
         added_items, added_convs = store.import_records(new_items, new_convs, list(blobs.values()))
     except BaseException:
-        for path in created:  # leave the store as we found it
-            path.unlink(missing_ok=True)
+        for key in created:  # leave the store as we found it
+            store.objects.delete(key)
         raise
     report.items_added = len(added_items)
     report.items_skipped += len(new_items) - len(added_items)

@@ -1,5 +1,7 @@
-"""Content-addressed files under the data folder, listed in the database: the BlobStore of
-studio/gallery/interfaces.py.
+"""Content-addressed bytes listed in the database: the BlobStore of studio/gallery/interfaces.py.
+
+The bytes live in an ObjectFolder (studio/gallery/objects.py): the data folder by default,
+or an object store named by STUDIO_BLOB_URL. Keys are the same in both:
 
     images/ab/<sha256>.<ext>     originals (gallery images and conversation blobs)
     thumbs/ab/<sha256>.jpg       256 px JPEG thumbnails, made from the originals
@@ -7,13 +9,17 @@ studio/gallery/interfaces.py.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Connection, text
 
 from studio.gallery.database import Database
 from studio.gallery.dates import now_iso
-from studio.gallery.files import cleanup_tmp, sha256_hex, write_atomic
+from studio.gallery.files import ingest_stream, sha256_hex
+from studio.gallery.objects import LocalFolder, ObjectFolder
 from studio.gallery.records import blob_relpath, thumb_relpath
 from studio.gallery.thumbnails import make_thumbnail
 
@@ -23,33 +29,36 @@ _INSERT_BLOB = text("INSERT INTO blobs (sha256, mime, size, created_at) "
 _MIME = text("SELECT mime FROM blobs WHERE sha256 = :sha")
 
 
-class LocalBlobs:
-    """Files published by atomic rename before any row points at them."""
+class Blobs:
+    """Objects published whole (rename, or one PUT) before any row points at them."""
 
-    def __init__(self, data_dir: Path, sql: Database) -> None:
-        self.data_dir = data_dir
+    def __init__(self, objects: ObjectFolder, sql: Database) -> None:
+        self.objects = objects
         self._sql = sql
-        if sql.read_only:
-            return
-        for sub in ("images", "thumbs"):
-            (data_dir / sub).mkdir(parents=True, exist_ok=True)
-        cleanup_tmp([data_dir / "images", data_dir / "thumbs"])
+
+    def key(self, sha256: str, mime: str | None = None) -> str:
+        """The object key of the bytes; without mime it is looked up (KeyError if unknown)."""
+        if mime is None:
+            mime = self._mime(sha256)
+            if mime is None:
+                raise KeyError(f"no blob {sha256!r}")
+        return blob_relpath(sha256, mime)
 
     def stage(self, data: bytes, mime: str) -> str:
         sha = sha256_hex(data)
-        write_atomic(self.path(sha, _MIME_ALIASES.get(mime, mime)), data)
+        self.objects.put(self.key(sha, _MIME_ALIASES.get(mime, mime)), data)
         return sha
 
     def put(self, data: bytes, mime: str, sha256: str | None = None) -> str:
         """Keep bytes (conversation history images) by content; returns their sha256."""
         sha = sha256 or sha256_hex(data)
         mime = _MIME_ALIASES.get(mime, mime)
-        path = self.path(sha, mime)
-        write_atomic(path, data)  # outside the lock unless the caller holds a transaction
+        key = self.key(sha, mime)
+        self.objects.put(key, data)  # outside the lock unless the caller holds a transaction
         with self._sql.write() as conn:
-            # Inside the write lock: a purge in another process may have removed the file
+            # Inside the write lock: a purge in another process may have removed the object
             # between our write and this transaction; put it back before a row points at it.
-            write_atomic(path, data)
+            self.objects.put(key, data)
             self._record(conn, sha, mime, len(data))
         return sha
 
@@ -65,50 +74,97 @@ class LocalBlobs:
         with self._sql.db() as conn:
             return conn.execute(_MIME, {"sha": sha256}).scalar()
 
-    def path(self, sha256: str, mime: str | None = None) -> Path:
+    def mime(self, sha256: str) -> str:
+        """The recorded type of the bytes (KeyError if unknown)."""
+        mime = self._mime(sha256)
         if mime is None:
-            mime = self._mime(sha256)
-            if mime is None:
-                raise KeyError(f"no blob {sha256!r}")
-        return self.data_dir / blob_relpath(sha256, mime)
+            raise KeyError(f"no blob {sha256!r}")
+        return mime
 
-    def get(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+    def path(self, sha256: str, mime: str | None = None) -> Path:
+        """The file of the bytes: only when they are in a local folder (ValueError if not)."""
+        return self._local(self.key(sha256, mime))
+
+    def _local(self, key: str) -> Path:
+        path = self.objects.local_path(key)
+        if path is None:
+            raise ValueError(f"the images are in {self.objects.location}, not in a local folder")
+        return path
+
+    def get(self, sha256: str, mime: str | None = None) -> bytes:
+        """The bytes (KeyError if unknown, FileNotFoundError when the object is gone)."""
+        return self.objects.get(self.key(sha256, mime))
+
+    def open(self, sha256: str, mime: str | None = None) -> tuple[int, Iterator[bytes]]:
+        """(size, chunks) of the bytes, streamed: what export copies into the ZIP."""
+        return self.objects.open(self.key(sha256, mime))
 
     def exists(self, sha256: str) -> bool:
         mime = self._mime(sha256)
-        return mime is not None and self.path(sha256, mime).exists()
+        return mime is not None and self.objects.exists(self.key(sha256, mime))
+
+    def has_file(self, sha256: str, mime: str) -> bool:
+        return self.objects.exists(self.key(sha256, mime))
 
     def remove(self, sha256: str) -> None:
-        # Files are unlinked inside the write lock, so no writer can re-reference the
+        # Objects are deleted inside the write lock, so no writer can re-reference the
         # bytes between the caller's "nothing uses them" check and their removal.
         with self._sql.write() as conn:
             mime = conn.execute(_MIME, {"sha": sha256}).scalar()
             conn.execute(text("DELETE FROM blobs WHERE sha256 = :sha"), {"sha": sha256})
             if mime:
-                self.path(sha256, mime).unlink(missing_ok=True)
-            self.thumb_path(sha256).unlink(missing_ok=True)
+                self.objects.delete(self.key(sha256, mime))
+            self.objects.delete(thumb_relpath(sha256))
 
     def thumb_path(self, sha256: str) -> Path:
-        return self.data_dir / thumb_relpath(sha256)
+        return self._local(thumb_relpath(sha256))
 
-    def ensure_thumbnail(self, sha256: str, mime: str, data: bytes | None = None) -> Path:
-        """Make the thumbnail if it is missing (import, or a crash right after saving)."""
-        path = self.thumb_path(sha256)
-        if not path.exists():
+    def has_thumbnail(self, sha256: str) -> bool:
+        return self.objects.exists(thumb_relpath(sha256))
+
+    def ensure_thumbnail(self, sha256: str, mime: str, data: bytes | None = None) -> str:
+        """Make the thumbnail if it is missing (import, or a crash right after saving);
+        returns its key."""
+        key = thumb_relpath(sha256)
+        if not self.objects.exists(key):
             if data is None:
-                data = self.path(sha256, mime).read_bytes()  # FileNotFoundError: file lost
-            write_atomic(path, make_thumbnail(data))
-        return path
+                data = self.objects.get(self.key(sha256, mime))  # FileNotFoundError: lost
+            self.objects.put(key, make_thumbnail(data))
+        return key
 
     def thumbnail(self, sha256: str, mime: str) -> bytes:
-        """The thumbnail's bytes, made (and kept, when the folder can be written) if missing."""
-        path = self.thumb_path(sha256)
+        """The thumbnail's bytes, made (and kept, when the store can be written) if missing."""
+        key = thumb_relpath(sha256)
         try:
-            return path.read_bytes()
+            return self.objects.get(key)
         except FileNotFoundError:
             pass
-        small = make_thumbnail(self.path(sha256, mime).read_bytes())
+        small = make_thumbnail(self.objects.get(self.key(sha256, mime)))
         if not self._sql.read_only:
-            write_atomic(path, small)
+            self.objects.put(key, small)
         return small
+
+    def ingest(
+        self, src: BinaryIO, sha256: str, mime: str, max_bytes: int,
+        inspect: Callable[[bytes], None] | None = None,
+    ) -> tuple[bool, int]:
+        """Copy a stream in under its sha256, refusing it unless it hashes to that (import).
+
+        Read with a bound (see files.ingest_stream); returns (created, size).
+        """
+        key = self.key(sha256, mime)
+        local = self.objects.local_path(key)
+        if local is not None:
+            return ingest_stream(src, local, sha256, max_bytes, inspect)
+        with tempfile.TemporaryDirectory(prefix="studio-ingest-") as tmp:
+            spool = Path(tmp) / "blob"  # verified on local disk before one PUT publishes it
+            _, size = ingest_stream(src, spool, sha256, max_bytes, inspect)
+            return self.objects.put(key, spool.read_bytes()), size
+
+
+def local_blobs(data_dir: Path, sql: Database) -> Blobs:
+    """The default: files under the data folder."""
+    return Blobs(LocalFolder(data_dir, read_only=sql.read_only), sql)
+
+
+LocalBlobs = Blobs  # the name the SQLite + files store had before object stores

@@ -1,7 +1,7 @@
 """`python -m studio doctor`: what is wrong with a data folder, and `--repair` for what can be fixed.
 
 Checked: SQLite's integrity check, item rows whose image file is gone, image files no row
-knows (re-indexed from the PNG text the store writes into every image), missing thumbnails.
+knows (listed from the blob store: the data folder, or the bucket of STUDIO_BLOB_URL) (re-indexed from the PNG text the store writes into every image), missing thumbnails.
 Repair never deletes an image file: rows whose file is gone go to the trash (restorable
 for 7 days, so a file put back in time is found again), orphan files become items again.
 """
@@ -9,16 +9,15 @@ for 7 days, so a file put back in time is found again), orphan files become item
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
+from studio.gallery.objects import StoredObject
 from studio.gallery.png_meta import png_size, read_text_chunks
-from studio.gallery.records import MIME_EXT, SHA_RE, GalleryItem, NewItem
+from studio.gallery.records import MIME_EXT, SHA_RE, GalleryItem, NewItem, thumb_relpath
 from studio.gallery.schema import SELECT_ITEMS, item_from_row
 from studio.gallery.store import GalleryStore
 from studio.gallery.thumbnails import sniff
@@ -31,7 +30,7 @@ _NEW_FIELDS = ("engine", "aspect_ratio", "image_size", "seed", "temperature")
 class DoctorReport:
     integrity: list[str] = field(default_factory=list)  # empty when SQLite says "ok"
     missing_files: list[str] = field(default_factory=list)  # item ids
-    orphan_files: list[Path] = field(default_factory=list)
+    orphan_files: list[StoredObject] = field(default_factory=list)
     missing_thumbnails: list[str] = field(default_factory=list)  # item ids
     thumbnails_made: int = 0
     reindexed: int = 0
@@ -60,14 +59,19 @@ def _all_items(store: GalleryStore) -> list[GalleryItem]:
         return [item_from_row(r) for r in conn.execute(text(SELECT_ITEMS))]
 
 
-def image_files(data_dir: Path) -> dict[str, Path]:
-    """sha256 -> file, for every content-addressed file under images/."""
-    found: dict[str, Path] = {}
-    root = data_dir / "images"
-    if root.is_dir():
-        for path in root.glob("*/*.*"):
-            if SHA_RE.match(path.stem) and path.suffix[1:] in _EXT_MIME:
-                found[path.stem] = path
+def _stem(key: str) -> tuple[str, str]:
+    name = key.rsplit("/", 1)[-1]
+    stem, _, ext = name.partition(".")
+    return stem, ext
+
+
+def image_files(store: GalleryStore) -> dict[str, StoredObject]:
+    """sha256 -> object, for every content-addressed image under images/."""
+    found: dict[str, StoredObject] = {}
+    for obj in store.objects.list("images"):
+        stem, ext = _stem(obj.key)
+        if SHA_RE.match(stem) and ext in _EXT_MIME:
+            found[stem] = obj
     return found
 
 
@@ -81,14 +85,17 @@ def check(store: GalleryStore) -> DoctorReport:
         # when a damaged database lost the item's row) does not make it visible anywhere.
         known = set(conn.execute(text("SELECT sha256 FROM conversation_blobs")).scalars())
     report.integrity = [] if rows == ["ok"] else rows
-    files = image_files(store.data_dir)
+    files = image_files(store)  # one listing instead of a request per item on an object store
+    thumbs = {obj.key for obj in store.objects.list("thumbs")}
     for item in _all_items(store):
         known.add(item.sha256)
-        if not store.image_path(item).exists():
+        found = files.get(item.sha256)
+        if found is None or _stem(found.key)[1] != MIME_EXT.get(item.mime):
             report.missing_files.append(item.id)
-        elif not store.thumb_path(item).exists():
+        elif thumb_relpath(item.sha256) not in thumbs:
             report.missing_thumbnails.append(item.id)
-    report.orphan_files = sorted(p for sha, p in files.items() if sha not in known)
+    report.orphan_files = sorted((o for sha, o in files.items() if sha not in known),
+                                 key=lambda o: o.key)
     return report
 
 
@@ -112,11 +119,11 @@ def repair(store: GalleryStore) -> DoctorReport:
     return report
 
 
-def item_from_file(path: Path, data: bytes) -> NewItem:
+def item_from_file(name: str, data: bytes) -> NewItem:
     """What an image file says about itself: the store's PNG text, else only that it was found."""
     texts = read_text_chunks(data)
     if texts.get("Software") != "Image Studio":
-        return NewItem(page="recovered", prompt=f"Recovered file {path.name}", engine=None)
+        return NewItem(page="recovered", prompt=f"Recovered file {name}", engine=None)
     try:
         settings: dict[str, Any] = json.loads(texts.get("settings") or "{}")
     except json.JSONDecodeError:
@@ -127,21 +134,22 @@ def item_from_file(path: Path, data: bytes) -> NewItem:
                    model=texts.get("model", ""), settings=settings, **known)
 
 
-def reindex(store: GalleryStore, files: list[Path], problems: list[str]) -> int:
+def reindex(store: GalleryStore, files: list[StoredObject], problems: list[str]) -> int:
     """Give each orphan file an item row again (dated by the file); returns how many."""
     added: list[GalleryItem] = []
     blobs: list[tuple[str, str, int]] = []
-    for path in files:
+    for obj in files:
+        name = obj.key.rsplit("/", 1)[-1]
         try:
-            data = path.read_bytes()
+            data = store.objects.get(obj.key)
             size = png_size(data)
             mime, width, height = ("image/png", *size) if size else sniff(data)
-            item = GalleryItem.from_new(item_from_file(path, data), sha256=path.stem, mime=mime,
-                                        width=width, height=height)
+            item = GalleryItem.from_new(item_from_file(name, data), sha256=_stem(obj.key)[0],
+                                        mime=mime, width=width, height=height)
         except Exception as exc:  # not an image we can read: left where it is
-            problems.append(f"{path.name}: {exc}")
+            problems.append(f"{name}: {exc}")
             continue
-        stamp = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        stamp = datetime.fromtimestamp(obj.modified, UTC)
         item.created_at = stamp.isoformat(timespec="microseconds")  # now_iso's format
         added.append(item)
         blobs.append((item.sha256, mime, len(data)))

@@ -12,8 +12,8 @@ one thread join, for SQLite and PostgreSQL alike).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, Protocol
 
 from studio.gallery.conversations import ConversationSummary
 from studio.gallery.filters import GalleryFilter
@@ -58,7 +58,15 @@ class ItemRecords(Protocol):
 
 
 class BlobStore(Protocol):
-    """Bytes by content (sha256), each published atomically, with a thumbnail per image."""
+    """Bytes by content (sha256), each published atomically, with a thumbnail per image.
+
+    Where the bytes are is the implementation's business (a folder, an object store): callers
+    read them through get/open, never through a file path.
+    """
+
+    def key(self, sha256: str, mime: str | None = None) -> str:
+        """The object key (`images/ab/<sha>.<ext>`); without mime it is looked up (KeyError)."""
+        ...
 
     def stage(self, data: bytes, mime: str) -> str:
         """Write the bytes where put() will publish them, outside any transaction (the slow
@@ -73,25 +81,40 @@ class BlobStore(Protocol):
         ...
 
     def adopt(self, sha256: str, mime: str, size: int) -> None:
-        """Record bytes already placed at path(sha256, mime) (import copies them there)."""
+        """Record bytes already placed under key(sha256, mime) (import copies them there)."""
         ...
 
-    def get(self, sha256: str) -> bytes: ...
+    def mime(self, sha256: str) -> str: ...
 
-    def path(self, sha256: str, mime: str | None = None) -> Path:
-        """Where the bytes are; without mime it is looked up (KeyError if unknown)."""
+    def get(self, sha256: str, mime: str | None = None) -> bytes: ...
+
+    def open(self, sha256: str, mime: str | None = None) -> tuple[int, Iterator[bytes]]:
+        """(size, chunks), streamed; FileNotFoundError when the bytes are gone."""
         ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def has_file(self, sha256: str, mime: str) -> bool: ...
 
     def remove(self, sha256: str) -> None:
         """Forget the bytes and their thumbnail; callers check nothing points at them."""
         ...
 
-    def thumb_path(self, sha256: str) -> Path: ...
+    def has_thumbnail(self, sha256: str) -> bool: ...
 
-    def ensure_thumbnail(self, sha256: str, mime: str, data: bytes | None = None) -> Path:
+    def ensure_thumbnail(self, sha256: str, mime: str, data: bytes | None = None) -> str:
         """Make the thumbnail if missing, from `data` when the caller holds the bytes."""
+        ...
+
+    def thumbnail(self, sha256: str, mime: str) -> bytes:
+        """The thumbnail's bytes, made from the original if missing."""
+        ...
+
+    def ingest(
+        self, src: BinaryIO, sha256: str, mime: str, max_bytes: int,
+        inspect: Callable[[bytes], None] | None = None,
+    ) -> tuple[bool, int]:
+        """Copy a stream in, refusing it unless it hashes to sha256; (created, size)."""
         ...
 
 

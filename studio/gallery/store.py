@@ -21,13 +21,13 @@ import copy
 import dataclasses
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import studio.gallery.conversations as convs
-from studio.gallery.blobs import LocalBlobs
+from studio.gallery.blobs import Blobs
 from studio.gallery.collections import SQLCollections
 from studio.gallery.conversation_rows import SQLConversations
 from studio.gallery.conversations import Conversation, ConversationSummary
@@ -37,6 +37,7 @@ from studio.gallery.errors import MissingImage
 from studio.gallery.filters import GalleryFilter
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
 from studio.gallery.items import SQLItems
+from studio.gallery.objects import blob_url_from_env, open_objects
 from studio.gallery.png_meta import add_text_chunks, png_size
 from studio.gallery.records import MIME_EXT, GalleryItem, NewItem, clean_tags
 from studio.gallery.scrub import sanitize_settings
@@ -59,10 +60,12 @@ class GalleryStore:
     files)."""
 
     def __init__(self, data_dir: str | Path | None = None, *, read_only: str | None = None,
-                 database: str | None = None) -> None:
+                 database: str | None = None, blob_url: str | None = None) -> None:
         """`read_only`: None, "ro" or "immutable" (see Database); studio/gallery/opening.py
         chooses it for a folder that cannot be written. `database`: a postgresql:// URL,
-        by default STUDIO_DATABASE_URL; without one the rows are in studio.db."""
+        by default STUDIO_DATABASE_URL; without one the rows are in studio.db. `blob_url`:
+        where the image bytes live (default $STUDIO_BLOB_URL; unset = images/ and thumbs/
+        in the data folder)."""
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         if not read_only:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -77,7 +80,10 @@ class GalleryStore:
         # inside one `with self._transaction():` commit together.
         self._transaction: Callable[[], AbstractContextManager[object]] = self._sql.write
         self.items: ItemRecords = SQLItems(self._sql)
-        self.blobs: BlobStore = LocalBlobs(self.data_dir, self._sql)
+        self.blob_url = blob_url if blob_url is not None else blob_url_from_env()
+        self.objects = open_objects(self.blob_url, self.data_dir, read_only=self.read_only)
+        self._files = Blobs(self.objects, self._sql)  # typed for its local-only path helpers
+        self.blobs: BlobStore = self._files
         self.conversations: ConversationStore = SQLConversations(self._sql)
         # named, ordered sets of items for an audience (studio/gallery/collections.py)
         self.collections = SQLCollections(self._sql)
@@ -103,10 +109,15 @@ class GalleryStore:
 
     # -- paths and bytes -------------------------------------------------------------
     def image_path(self, item: GalleryItem) -> Path:
-        return self.blobs.path(item.sha256, item.mime)
+        """The file of an item's image, when images are in a local folder (ValueError if not)."""
+        return self._files.path(item.sha256, item.mime)
 
     def thumb_path(self, item: GalleryItem) -> Path:
-        return self.blobs.thumb_path(item.sha256)
+        return self._files.thumb_path(item.sha256)
+
+    def image_location(self, item: GalleryItem) -> str:
+        """Where an item's image is, for messages: a file path or an object URL."""
+        return f"{self.objects.location.rstrip('/')}/{self.blobs.key(item.sha256, item.mime)}"
 
     def image_bytes(self, item_id: str) -> bytes:
         """Raises KeyError for an unknown id, MissingImage when its file is gone."""
@@ -114,9 +125,19 @@ class GalleryStore:
 
     def item_image(self, item: GalleryItem) -> bytes:
         try:
-            return self.image_path(item).read_bytes()
+            return self.blobs.get(item.sha256, item.mime)
         except FileNotFoundError:
-            raise MissingImage(item.id, str(self.image_path(item))) from None
+            raise MissingImage(item.id, self.image_location(item)) from None
+
+    def item_chunks(self, item: GalleryItem) -> tuple[int, Iterator[bytes]]:
+        """(size, chunks) of an item's image, streamed (export). FileNotFoundError if gone."""
+        return self.blobs.open(item.sha256, item.mime)
+
+    def has_image(self, item: GalleryItem) -> bool:
+        return self.blobs.has_file(item.sha256, item.mime)
+
+    def has_thumbnail(self, item: GalleryItem) -> bool:
+        return self.blobs.has_thumbnail(item.sha256)
 
     def thumbnail_bytes(self, item_id: str) -> bytes:
         return self.item_thumbnail(self._must_get(item_id))
@@ -126,14 +147,14 @@ class GalleryStore:
         try:
             return self.blobs.thumbnail(item.sha256, item.mime)
         except FileNotFoundError:
-            raise MissingImage(item.id, str(self.image_path(item))) from None
+            raise MissingImage(item.id, self.image_location(item)) from None
 
-    def ensure_thumbnail(self, item: GalleryItem) -> Path:
+    def ensure_thumbnail(self, item: GalleryItem) -> str:
         """Make the thumbnail if it is missing (import, or a crash right after saving)."""
         try:
             return self.blobs.ensure_thumbnail(item.sha256, item.mime)
         except FileNotFoundError:
-            raise MissingImage(item.id, str(self.image_path(item))) from None
+            raise MissingImage(item.id, self.image_location(item)) from None
 
     def _must_get(self, item_id: str) -> GalleryItem:
         item = self.get(item_id)
@@ -142,7 +163,9 @@ class GalleryStore:
         return item
 
     def blob_path(self, sha256: str) -> Path:
-        return self.blobs.path(sha256)
+        """The file of stored bytes in a local folder (KeyError if unknown, ValueError if the
+        bytes are in an object store)."""
+        return self._files.path(sha256)
 
     def blob_bytes(self, sha256: str) -> bytes:
         return self.blobs.get(sha256)
@@ -244,7 +267,7 @@ class GalleryStore:
     # -- conversations -------------------------------------------------------------------
     def save_conversation(self, conv: Conversation) -> Conversation:
         """Insert or update; call after every turn. Returns it with timestamps filled in."""
-        with self._transaction():  # blobs are put under the lock: see LocalBlobs.put
+        with self._transaction():  # blobs are put under the lock: see Blobs.put
             record = convs.to_record(conv, self.blobs, self.conversations.created_at(conv.id))
             self.conversations.save(record)
         conv.created_at, conv.updated_at = record["created_at"], record["updated_at"]

@@ -35,8 +35,9 @@ def make_jpeg(seed: int = 0, size: tuple[int, int] = (600, 300)) -> bytes:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> GalleryStore:
-    with GalleryStore(tmp_path / "data") as s:
+def store(tmp_path: Path, blob_url: str | None) -> GalleryStore:
+    """Each test that takes it runs twice: images in the data folder, and in S3 (moto)."""
+    with GalleryStore(tmp_path / "data", blob_url=blob_url) as s:
         yield s
 
 
@@ -73,8 +74,9 @@ def test_add_and_get_roundtrip(store: GalleryStore) -> None:
     assert (got.width, got.height, got.mime) == (64, 48, "image/png")
     assert got.tags == ["fox", "red"]
     assert len(got.id) == 32 and got.created_at.endswith("+00:00")
-    assert store.image_path(got).is_file()
-    assert store.image_path(got).relative_to(store.data_dir).parts[:2] == ("images", got.sha256[:2])
+    assert store.has_image(got) and store.has_thumbnail(got)
+    assert store.blobs.key(got.sha256).split("/")[:2] == ["images", got.sha256[:2]]
+    assert store.image_location(got).endswith(f"/images/{got.sha256[:2]}/{got.sha256}.png")
     assert store.get("nope") is None
 
 
@@ -84,7 +86,7 @@ def test_png_text_chunks_and_pixels_unchanged(store: GalleryStore) -> None:
                    settings={"api_key": "SECRET", "style": "ink", "nested": {"auth_token": "x"}})
     item = store.add_image(original, "image/png", meta)
     stored = store.image_bytes(item.id)
-    with Image.open(store.image_path(item)) as im:
+    with Image.open(io.BytesIO(stored)) as im:
         text = im.text
         pixels = im.tobytes()
     assert text["prompt"] == "Ünïcødé prompt ☃"
@@ -124,7 +126,7 @@ def test_thumbnails_small_jpeg(store: GalleryStore) -> None:
         with Image.open(io.BytesIO(data)) as im:
             assert im.format == "JPEG"
             assert max(im.size) <= 256 and max(im.size) >= 128
-    assert jpg.mime == "image/jpeg" and store.image_path(jpg).suffix == ".jpg"
+    assert jpg.mime == "image/jpeg" and store.blobs.key(jpg.sha256).endswith(".jpg")
     assert store.image_bytes(jpg.id) == make_jpeg(1, (900, 300))  # non-PNG kept verbatim
 
 
@@ -137,7 +139,7 @@ def test_bytes_decide_the_type(store: GalleryStore) -> None:
         store.add_image(ico.getvalue(), "image/png", NewItem(page="text"))
     assert store.count() == 0
     item = store.add_image(make_jpeg(3), "image/png", NewItem(page="edit"))
-    assert item.mime == "image/jpeg" and store.image_path(item).suffix == ".jpg"
+    assert item.mime == "image/jpeg" and store.blobs.key(item.sha256).endswith(".jpg")
 
 
 def test_thumbnail_speed_1024_png(store: GalleryStore) -> None:
@@ -215,8 +217,10 @@ def test_purge_removes_old_deleted_and_unreferenced_files(store: GalleryStore) -
     assert store.purge_deleted(older_than_days=7) == 0  # too recent
     assert store.purge_deleted(older_than_days=0) == 2
     assert store.get(a.id) is None and store.get(b.id) is None
-    assert store.image_path(twin).exists()  # still used by the twin
-    assert not store.image_path(b).exists() and not store.thumb_path(b).exists()
+    assert store.has_image(twin) and store.has_thumbnail(twin)  # still used by the twin
+    assert not store.has_image(b) and not store.has_thumbnail(b)
+    with pytest.raises(KeyError):
+        store.blobs.get(b.sha256)
 
 
 def test_lineage(store: GalleryStore) -> None:
