@@ -21,7 +21,15 @@ from playwright.sync_api import Browser, Page, expect
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
 from tests.e2e.helpers import click, enter_text, expect_gallery_total, keyed, main, navigate
-from tests.servers import StreamlitServer, open_app, start_streamlit, studio_env
+from tests.servers import (
+    IDLE,
+    RUNNING,
+    StreamlitServer,
+    open_app,
+    start_streamlit,
+    studio_env,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -69,12 +77,14 @@ def _start_story(page: Page, premise: str) -> None:
     enter_text(page, "story_prompt", premise)
     enter_text(page, "story_scenes", "2")
     keyed(page, "story_generate").locator("button").click()  # not waited for: runs alongside
+    # the answer streams for seconds (0.25 s a chunk): its run is seen starting
+    page.locator(RUNNING).wait_for(timeout=30_000)
 
 
 def _story_done(page: Page) -> None:
-    expect(main(page).get_by_test_id("stImage")).to_have_count(2, timeout=120_000)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-           ).to_be_attached(timeout=120_000)
+    page.locator(IDLE).wait_for(timeout=180_000)
+    wait_for_app(page)
+    expect(main(page).get_by_test_id("stImage")).to_have_count(2)
 
 
 def _export(page: Page, folder: Path) -> dict[str, str]:
