@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -36,14 +35,12 @@ from studio.gallery.dates import days_ago_iso
 from studio.gallery.errors import MissingImage
 from studio.gallery.filters import GalleryFilter
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
+from studio.gallery.item_texts import item_texts
 from studio.gallery.items import SQLItems
 from studio.gallery.objects import blob_url_from_env, open_objects
 from studio.gallery.png_meta import add_text_chunks, png_size
 from studio.gallery.records import MIME_EXT, GalleryItem, NewItem, clean_tags
-from studio.gallery.scrub import sanitize_settings
 from studio.gallery.thumbnails import sniff
-
-SOFTWARE = "Image Studio"
 
 # Columns an answer's end may fill in after its images were saved mid-stream (grounding
 # metadata comes with the last chunk).
@@ -188,7 +185,7 @@ class GalleryStore:
                 raise ValueError(f"unsupported image type {mime} (supported: {', '.join(MIME_EXT)})")
         else:
             mime, (width, height) = "image/png", size
-            data = add_text_chunks(data, self._png_texts(meta))
+            data = add_text_chunks(data, item_texts(meta))
         sha = self.blobs.stage(data, mime)  # the slow writes happen before the write lock
         self.blobs.ensure_thumbnail(sha, mime, data)
         if self.made_by and meta.made_by is None:
@@ -198,19 +195,6 @@ class GalleryStore:
             self.blobs.put(data, mime, sha)
             self.items.add(item)
         return item
-
-    @staticmethod
-    def _png_texts(meta: NewItem) -> dict[str, str]:
-        settings = {
-            "engine": meta.engine, "aspect_ratio": meta.aspect_ratio,
-            "image_size": meta.image_size, "seed": meta.seed, "temperature": meta.temperature,
-        }
-        settings = {k: v for k, v in settings.items() if v is not None}
-        settings.update(sanitize_settings(meta.settings))
-        return {
-            "Software": SOFTWARE, "prompt": meta.prompt, "model": meta.model, "page": meta.page,
-            "settings": json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str),
-        }
 
     def get(self, item_id: str) -> GalleryItem | None:
         return self.items.get(item_id)
