@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 
 from components import state
-from components.gallery_export import _export_dir
+from components.gallery_export import prepare_zip
 from components.grid import thumbnail_or_note
 from components.render import plural, safe_markdown
-from studio.exchange.export_zip import export_zip
 from studio.exchange.filenames import slugify
 from studio.exchange.slides import COLLECTION
 from studio.gallery.collections import Collection, CollectionError
@@ -143,23 +141,7 @@ def _members(collection: Collection, *, disabled: bool) -> None:
 
 
 def _export(collection: Collection) -> None:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = _export_dir() / f"collection-{slugify(collection.name, 40, 'collection')}-{stamp}.zip"
-    bar = st.progress(0.0, text="Preparing the export…")
-    try:
-        report = export_zip(state.store(), list(collection.item_ids), out,
-                            progress=lambda done, total: bar.progress(
-                                done / max(total, 1), text=f"Packed {done:,} of {total:,} images"))
-    except OSError as exc:
-        bar.empty()
-        st.error(f"The export could not be written ({exc.strerror or 'disk error'}). "
-                 "Nothing in the gallery was changed.")
-        return
-    bar.progress(1.0, text=f"Ready: {plural(report.images, 'image')}, "
-                 f"{report.bytes / 1_048_576:.1f} MB")
-    replaced = state.set_export_path(str(out))
-    if replaced:
-        Path(replaced).unlink(missing_ok=True)
+    prepare_zip(list(collection.item_ids), f"collection-{slugify(collection.name, 40, 'collection')}")
 
 
 def collection_filter(where: object = st) -> list[str] | None:

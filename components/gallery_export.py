@@ -23,6 +23,31 @@ def _export_dir() -> Path:
     return path
 
 
+def prepare_zip(source: GalleryFilter | list[str] | None, name: str) -> bool:
+    """Export `source` (a filter, item ids, or everything) with a progress bar, and keep the
+    ZIP as the session's download (the one it replaces is deleted). False when it failed."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = _export_dir() / f"{name}-{stamp}.zip"
+    bar = st.progress(0.0, text="Preparing the export…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Packed {done:,} of {total:,} images")
+
+    try:
+        report = export_zip(state.store(), source, out, progress=progress)
+    except OSError as exc:
+        bar.empty()
+        st.error(f"The export could not be written ({exc.strerror or 'disk error'}). "
+                 "Nothing in the gallery was changed.")
+        return False
+    bar.progress(1.0, text=f"Ready: {plural(report.images, 'image')}, "
+                 f"{report.bytes / 1_048_576:.1f} MB in {report.seconds:.1f} s")
+    replaced = state.set_export_path(str(out))
+    if replaced:
+        Path(replaced).unlink(missing_ok=True)
+    return True
+
+
 def export_panel(flt: GalleryFilter, matching: int) -> None:
     st.subheader(":material/folder_zip: Export", anchor=False)
     st.caption("A ZIP with the original images, manifest.csv and manifest.json, and an "
@@ -39,25 +64,7 @@ def export_panel(flt: GalleryFilter, matching: int) -> None:
     if right.button(f"Prepare ZIP of {count:,} image{'s' * (count != 1)}",
                     key="gallery_export_prepare", icon=":material/inventory_2:",
                     disabled=count == 0 or (flt.only_deleted and scope == "filter")):
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = _export_dir() / f"image-studio-{state.session_id()[:8]}-{stamp}.zip"
-        bar = st.progress(0.0, text="Preparing the export…")
-
-        def progress(done: int, total: int) -> None:
-            bar.progress(done / max(total, 1), text=f"Packed {done:,} of {total:,} images")
-
-        try:
-            report = export_zip(state.store(), source, out, progress=progress)
-        except OSError as exc:
-            bar.empty()
-            st.error(f"The export could not be written ({exc.strerror or 'disk error'}). "
-                     "Nothing in the gallery was changed.")
-            return
-        bar.progress(1.0, text=f"Ready: {plural(report.images, 'image')}, "
-                     f"{report.bytes / 1_048_576:.1f} MB in {report.seconds:.1f} s")
-        replaced = state.set_export_path(str(out))
-        if replaced:
-            Path(replaced).unlink(missing_ok=True)
+        prepare_zip(source, f"image-studio-{state.session_id()[:8]}")
     ready = state.export_path()
     if ready and Path(ready).exists():
         path = Path(ready)
