@@ -12,13 +12,14 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from studio.emulator.testing import free_port
 
 START_TIMEOUT_S = 60
 _counter = itertools.count()
@@ -35,12 +36,6 @@ def _bin_dir() -> Path:
         raise PostgresUnavailable("PostgreSQL is not installed (Debian package postgresql: "
                                   "`make system-deps`)")
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -90,7 +85,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     folder = Path(tempfile.mkdtemp(prefix="studio-pg-"))  # /tmp: the server user can reach it
     try:
         runner = _runner(folder)
-        data, port = folder / "data", _free_port()
+        data, port = folder / "data", free_port()
         run = lambda *args: subprocess.run(  # noqa: E731
             [*runner, *args], capture_output=True, text=True, timeout=START_TIMEOUT_S)
         made = run(str(bin_dir / "initdb"), "-D", str(data), "-U", "studio", "--auth=trust",
