@@ -10,11 +10,11 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from PIL import ImageDraw
-
-from studio.fonts import Font, open_font
+from PIL import ImageDraw, ImageFont
 
 from .palette import RGB
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 FORMAT_RE = re.compile(
     r"\b(invitation|invite|poster|flyer|banner|ad|advert|advertisement|menu|card|"
@@ -130,10 +130,17 @@ def load_font(size: int, bold: bool = False) -> Font:
     if (size, bold) not in cache:
         if len(cache) > 64:
             cache.clear()
-        cache[size, bold] = open_font(size, bold)
+        cache[size, bold] = _open_font(size, bold)
     return cache[size, bold]
 
 
+def _open_font(size: int, bold: bool) -> Font:
+    for name in (("DejaVuSans-Bold.ttf",) if bold else ()) + ("DejaVuSans.ttf",):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
 
 
 def wrap(text: str, font: Font, width: float) -> list[str]:

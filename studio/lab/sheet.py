@@ -10,9 +10,8 @@ import csv
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
-from studio.fonts import open_font
 from studio.gallery.store import GalleryStore
 from studio.gemini.catalog import Catalog
 from studio.lab.experiment import Cell, Experiment
@@ -53,6 +52,13 @@ def stars(rating: int | None) -> str:
     return "★" * (rating or 0) + "☆" * (5 - (rating or 0)) if rating else "not rated"
 
 
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in (("DejaVuSans-Bold.ttf",) if bold else ()) + ("DejaVuSans.ttf",):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> str:
@@ -73,7 +79,7 @@ def contact_sheet_png(experiment: Experiment, results: dict[str, CellResult],
     height = HEAD_H + 44 + cell_h * len(grid.rows) + PAD
     sheet = Image.new("RGB", (width, height), PAPER)
     draw = ImageDraw.Draw(sheet)
-    title, small, bold = open_font(22, True), open_font(13), open_font(14, True)
+    title, small, bold = _font(22, True), _font(13), _font(14, True)
     total = sum((r.facts.cost_usd or 0) for r in results.values() if r.facts)
     draw.text((PAD, PAD), _fit(draw, experiment.name, title, width - 2 * PAD), font=title,
               fill=INK)
