@@ -169,8 +169,9 @@ class PromptLibrary:
         if isinstance(store, GalleryStore) and store.data_dir / PROMPTS_FILE in \
                 store.local_import.damaged:
             self.problem = (f"The saved prompts file {PROMPTS_FILE} in the data folder could not "
-                            "be read: it is left as it was (not deleted), and prompts saved now "
-                            "are kept in the gallery's database.")
+                            "be read, so it was not imported: it is left as it was. Prompts "
+                            "saved now are kept in the gallery's database; move the file away "
+                            "to stop this message.")
 
     # -- reading ------------------------------------------------------------------------
 
