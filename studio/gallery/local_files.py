@@ -43,7 +43,9 @@ class LocalImport:
 def leftover_files(data_dir: Path) -> list[Path]:
     """The old files still waiting in the data folder (after an import: the damaged ones)."""
     folder = data_dir / EXPERIMENTS_DIR
-    found = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    # .tmp-*.json: an old save interrupted before its rename; the experiment is in <id>.json
+    found = sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")) \
+        if folder.is_dir() else []
     return [*found, *([data_dir / PROMPTS_FILE] if (data_dir / PROMPTS_FILE).is_file() else [])]
 
 

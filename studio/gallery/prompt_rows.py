@@ -67,7 +67,7 @@ class SQLPrompts:
 
     def count(self) -> int:
         with self._sql.db() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM saved_prompts")).scalar() or 0)
+            return self._count(conn)
 
     def save(self, record: dict[str, Any], limit: int) -> dict[str, Any]:
         """Save under record["name"]: a prompt of that name (any case) is replaced and keeps

@@ -159,6 +159,7 @@ def _old_folder(data: Path) -> tuple[Experiment, Experiment]:
     (folder / f"{kept.id}.batch").write_text(json.dumps([asdict(JobView(
         name="batches/7", model=MODEL, state="JOB_STATE_SUCCEEDED", collected=True))]))
     (folder / "damaged.json").write_text('{"experiment": {"id": "abc', encoding="utf-8")
+    (folder / ".tmp-x1y2.json").write_text('{"exper', encoding="utf-8")  # a save cut short
     (data / "prompts.json").write_text(json.dumps([
         {"id": "p1", "name": "Sea journey", "text": "a baby {animal}", "page": "story",
          "fields": {"story_scenes": 5}, "values": {"animal": ["turtle"]},
@@ -187,7 +188,8 @@ def test_old_experiment_and_prompt_files_are_imported_once_and_kept(tmp_path: Pa
     assert (data / "experiments" / f"{kept.id}.json.imported").is_file()
     assert (data / "experiments" / f"{kept.id}.batch.imported").is_file()
     assert (data / "prompts.json.imported").is_file()
-    assert sorted(p.name for p in (data / "experiments").glob("*.json")) == ["damaged.json"]
+    assert sorted(p.name for p in (data / "experiments").glob("*.json")) == [
+        ".tmp-x1y2.json", "damaged.json"], "a save cut short is no experiment: left alone"
 
     # a second opening imports nothing, and an old file put back does not undo a newer save
     (data / "experiments" / f"{kept.id}.json.imported").rename(data / "experiments" / f"{kept.id}.json")
