@@ -48,10 +48,10 @@ def _experiment(data: Path, rows: int, png: bytes) -> str:
     with GalleryStore(data) as store:
         report = run_cells(client, store, catalog, experiment, experiment.cells(),
                            engine=OFFLINE, concurrency=4)
-    results = {r.key: r for r in report.done}
-    if not all(r.ok for r in results.values()):
-        raise RuntimeError(f"{experiment.name}: not every cell made an image")
-    ExperimentBook(data).save(experiment, results)
+        results = {r.key: r for r in report.done}
+        if not all(r.ok for r in results.values()):
+            raise RuntimeError(f"{experiment.name}: not every cell made an image")
+        ExperimentBook(store).save(experiment, results)
     return experiment.name
 
 

@@ -314,8 +314,8 @@ def text_results() -> list[tuple[Any, Any]]:
 
 
 def experiments() -> ExperimentBook:
-    """The Prompt Lab's saved experiments, beside the gallery."""
-    return ExperimentBook(store().data_dir)
+    """The Prompt Lab's saved experiments, in the gallery's database."""
+    return ExperimentBook(store())
 
 
 def open_experiment_id() -> str | None:
@@ -462,8 +462,8 @@ def stop_presenting() -> None:
 # --- the prompt library, and the Lab's rows -------------------------------------------------
 
 def prompt_library() -> PromptLibrary:
-    """Saved prompts beside the gallery, and the curated examples."""
-    return PromptLibrary(store().data_dir)
+    """Saved prompts in the gallery's database, and the curated examples."""
+    return PromptLibrary(store())
 
 
 def lab_rows() -> list[str] | None:

@@ -31,7 +31,7 @@ def write_experiment_pages(open_entry: Callable[[str], TextIO], store: GallerySt
     `open_entry(name)` opens a text entry of the ZIP. Returns the pages written."""
     files = {e.item.id: e.file for e in entries}
     ids = dict.fromkeys(t[len(TAG):] for e in entries for t in e.item.tags if t.startswith(TAG))
-    book = ExperimentBook(store.data_dir)
+    book = ExperimentBook(store)
     written = 0
     for experiment_id in ids:
         try:

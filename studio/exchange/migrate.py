@@ -1,8 +1,8 @@
 """Copy a gallery to another store: `python -m studio migrate --to-database URL --to-blobs URL`.
 
 What is copied: every image object and thumbnail, item rows (trashed ones too, with their
-ids, dates and favourites), conversations with the blobs they reference, collections, and
-the Prompt Lab's experiment files. Everything goes through the store facade (GalleryStore),
+ids, dates and favourites), conversations with the blobs they reference, collections, the
+Prompt Lab's experiments and the saved prompts, row to row. Everything goes through the store facade (GalleryStore),
 so the target can be any backend the facade opens.
 
 Resumable: objects are content-addressed (a key already in the target is skipped), rows
@@ -14,10 +14,8 @@ compared and every copied object is read back from the target and hashed.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from studio.gallery.conversations import blob_refs
 from studio.gallery.filters import GalleryFilter
@@ -40,6 +38,9 @@ class MigrateReport:
     conversations_present: int = 0
     collections_copied: int = 0
     experiments_copied: int = 0
+    experiments_present: int = 0
+    prompts_copied: int = 0
+    prompts_present: int = 0
     verified_objects: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -52,8 +53,10 @@ class MigrateReport:
                f"items: {self.items_copied:,} copied, {self.items_present:,} already there",
                f"conversations: {self.conversations_copied:,} copied, "
                f"{self.conversations_present:,} already there",
-               f"collections: {self.collections_copied:,} copied; experiments: "
-               f"{self.experiments_copied:,} files copied"]
+               f"collections: {self.collections_copied:,} copied",
+               f"experiments: {self.experiments_copied:,} copied, {self.experiments_present:,} "
+               f"already there; saved prompts: {self.prompts_copied:,} copied, "
+               f"{self.prompts_present:,} already there"]
         if self.ok:
             out.append(f"verified: counts match and {self.verified_objects:,} objects hash to "
                        "their content in the target")
@@ -144,16 +147,26 @@ def copy_collections(source: GalleryStore, target: GalleryStore, report: Migrate
     report.collections_copied += len(target.collections.add_existing(source.collections.list()))
 
 
-def copy_experiments(source_dir: Path, target_dir: Path, report: MigrateReport) -> None:
-    src = source_dir / "experiments"
-    if not src.is_dir() or src.resolve() == (target_dir / "experiments").resolve():
+def copy_experiments(source: GalleryStore, target: GalleryStore, report: MigrateReport) -> None:
+    """Experiments (a newer one in the target stays) and saved prompts (an id there is
+    skipped; a name the target already uses gets a number), row to row, then checked: every
+    source id must be in the target."""
+    if same_rows(source, target):
         return
-    dst = target_dir / "experiments"
-    dst.mkdir(parents=True, exist_ok=True)
-    for path in sorted(src.iterdir()):
-        if path.is_file() and not path.name.startswith(".") and not (dst / path.name).exists():
-            shutil.copy2(path, dst / path.name)
-            report.experiments_copied += 1
+    rows = list(source.experiments.rows())
+    changed = len(target.experiments.add_existing(rows))
+    report.experiments_copied += changed
+    report.experiments_present += len(rows) - changed
+    prompts = source.prompts.list()
+    added = len(target.prompts.add_existing(prompts))
+    report.prompts_copied += added
+    report.prompts_present += len(prompts) - added
+    missing = {r.id for r in rows} - target.experiments.ids()
+    if missing:
+        report.problems.append(f"experiments: {len(missing):,} of {len(rows):,} are not in the target")
+    lost = [p["id"] for p in prompts if target.prompts.get(p["id"]) is None]
+    if lost:
+        report.problems.append(f"saved prompts: {len(lost):,} of {len(prompts):,} are not in the target")
 
 
 def verify(source: GalleryStore, target: GalleryStore, copied: list[tuple[str, str]],
@@ -190,6 +203,6 @@ def migrate(source: GalleryStore, target: GalleryStore, tick: Tick | None = None
     if rows:
         copy_rows(source, target, {o.key: o.size for o in objects}, report, tick)
         copy_collections(source, target, report)
-        copy_experiments(source.data_dir, target.data_dir, report)
+        copy_experiments(source, target, report)
     verify(source, target, copied, report, tick)
     return report

@@ -2,6 +2,8 @@
 
 Checked: SQLite's integrity check, item rows whose image file is gone, image files no row
 knows (listed from the blob store: the data folder, or the bucket of STUDIO_BLOB_URL) (re-indexed from the PNG text the store writes into every image), missing thumbnails.
+Also listed: experiment and prompt files of older versions that opening the store could not
+import (damaged: left in place for whoever wants to look at them; they hurt nothing).
 Repair never deletes an image file: rows whose file is gone go to the trash (restorable
 for 7 days, so a file put back in time is found again), orphan files become items again.
 """
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from studio.gallery.local_files import leftover_files
 from studio.gallery.objects import StoredObject
 from studio.gallery.png_meta import png_size, read_text_chunks
 from studio.gallery.records import MIME_EXT, SHA_RE, GalleryItem, NewItem, thumb_relpath
@@ -32,6 +35,7 @@ class DoctorReport:
     missing_files: list[str] = field(default_factory=list)  # item ids
     orphan_files: list[StoredObject] = field(default_factory=list)
     missing_thumbnails: list[str] = field(default_factory=list)  # item ids
+    unimported: list[str] = field(default_factory=list)  # old JSON files, relative paths
     thumbnails_made: int = 0
     reindexed: int = 0
     trashed: int = 0
@@ -47,6 +51,9 @@ class DoctorReport:
                f"items whose image file is missing: {len(self.missing_files)}",
                f"image files no item knows: {len(self.orphan_files)}",
                f"missing thumbnails: {len(self.missing_thumbnails)}"]
+        if self.unimported:
+            out.append(f"old experiment/prompt files that could not be imported (left in "
+                       f"place): {', '.join(self.unimported[:5])}")
         if self.thumbnails_made or self.reindexed or self.trashed:
             out.append(f"repaired: {self.thumbnails_made} thumbnails remade, {self.reindexed} "
                        f"files re-indexed, {self.trashed} items with no file moved to the trash")
@@ -96,6 +103,7 @@ def check(store: GalleryStore) -> DoctorReport:
             report.missing_thumbnails.append(item.id)
     report.orphan_files = sorted((o for sha, o in files.items() if sha not in known),
                                  key=lambda o: o.key)
+    report.unimported = [str(p.relative_to(store.data_dir)) for p in leftover_files(store.data_dir)]
     return report
 
 

@@ -17,7 +17,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-TABLES = ("items", "blobs", "conversations", "conversation_blobs", "collections", "collection_items")
+TABLES = ("items", "blobs", "conversations", "conversation_blobs", "collections", "collection_items",
+          "experiments", "saved_prompts")
 SIDECARS = ("", "-wal", "-shm")
 CLI_TIMEOUT_S = 600
 

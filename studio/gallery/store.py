@@ -1,8 +1,8 @@
 """The gallery: every image a page made, kept on disk so a browser refresh loses nothing.
 
 Layout under the data folder (env STUDIO_DATA_DIR, default ./data):
-    studio.db                    SQLite, WAL mode: items, conversations, blobs (or, with
-                                 STUDIO_DATABASE_URL=postgresql://..., that database)
+    studio.db                    SQLite, WAL mode: every row, experiments and saved prompts
+                                 too (or, with STUDIO_DATABASE_URL=postgresql://..., that database)
     images/ab/<sha256>.<ext>     content-addressed originals (and conversation blobs)
     thumbs/ab/<sha256>.jpg       256 px JPEG thumbnails
 
@@ -33,12 +33,15 @@ from studio.gallery.conversations import Conversation, ConversationSummary
 from studio.gallery.database import Database, database_url
 from studio.gallery.dates import days_ago_iso
 from studio.gallery.errors import MissingImage
+from studio.gallery.experiment_rows import SQLExperiments
 from studio.gallery.filters import GalleryFilter
 from studio.gallery.interfaces import BlobStore, ConversationStore, ItemRecords
 from studio.gallery.item_texts import item_texts
 from studio.gallery.items import SQLItems
+from studio.gallery.local_files import LocalImport, import_local_files
 from studio.gallery.objects import blob_url_from_env, open_objects
 from studio.gallery.png_meta import add_text_chunks, png_size
+from studio.gallery.prompt_rows import SQLPrompts
 from studio.gallery.records import MIME_EXT, GalleryItem, NewItem, clean_tags
 from studio.gallery.thumbnails import sniff
 
@@ -53,16 +56,14 @@ def default_data_dir() -> Path:
 
 
 class GalleryStore:
-    """Items, blobs and conversations of one data folder (SQLite or PostgreSQL rows, local
-    files)."""
+    """The gallery of one data folder: rows in SQLite or PostgreSQL, bytes in files or a bucket."""
 
     def __init__(self, data_dir: str | Path | None = None, *, read_only: str | None = None,
                  database: str | None = None, blob_url: str | None = None) -> None:
-        """`read_only`: None, "ro" or "immutable" (see Database); studio/gallery/opening.py
-        chooses it for a folder that cannot be written. `database`: a postgresql:// URL,
-        by default STUDIO_DATABASE_URL; without one the rows are in studio.db. `blob_url`:
-        where the image bytes live (default $STUDIO_BLOB_URL; unset = images/ and thumbs/
-        in the data folder)."""
+        """`read_only`: None, "ro" or "immutable" (see Database), chosen by opening.py for a
+        folder that cannot be written. `database`: a postgresql:// URL (default
+        $STUDIO_DATABASE_URL; unset = studio.db). `blob_url`: where the image bytes live
+        (default $STUDIO_BLOB_URL; unset = images/ and thumbs/ in the data folder)."""
         self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         if not read_only:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -82,8 +83,11 @@ class GalleryStore:
         self._files = Blobs(self.objects, self._sql)  # typed for its local-only path helpers
         self.blobs: BlobStore = self._files
         self.conversations: ConversationStore = SQLConversations(self._sql)
-        # named, ordered sets of items for an audience (studio/gallery/collections.py)
-        self.collections = SQLCollections(self._sql)
+        self.collections = SQLCollections(self._sql)  # named, ordered sets of items
+        self.experiments = SQLExperiments(self._sql)  # the Prompt Lab's (studio/lab/saved.py)
+        self.prompts = SQLPrompts(self._sql)  # the prompt library's (making/prompt_library.py)
+        self.local_import = LocalImport() if self.read_only else import_local_files(  # once
+            self.data_dir, self.experiments, self.prompts)
         self.made_by: str | None = None  # stamped on what this view adds (see signed_as)
 
     def signed_as(self, who: str | None) -> GalleryStore:
@@ -160,8 +164,7 @@ class GalleryStore:
         return item
 
     def blob_path(self, sha256: str) -> Path:
-        """The file of stored bytes in a local folder (KeyError if unknown, ValueError if the
-        bytes are in an object store)."""
+        """The file of stored bytes in a local folder (KeyError if unknown, ValueError if not)."""
         return self._files.path(sha256)
 
     def blob_bytes(self, sha256: str) -> bytes:
@@ -216,8 +219,7 @@ class GalleryStore:
         return self.items.update(item_id, {"favourite": favourite})
 
     def set_outcome(self, item_id: str, outcome: dict[str, Any]) -> bool:
-        """Fill in what is known only when an answer ends (usage, cost, finish reason) for an
-        image saved while it streamed."""
+        """Fill in what only an answer's end knows (usage, cost, finish reason, grounding)."""
         return self.items.update(item_id, {k: v for k, v in outcome.items() if k in OUTCOME_FIELDS})
 
     def set_tags(self, item_id: str, tags: list[str]) -> bool:

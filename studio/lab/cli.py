@@ -52,7 +52,7 @@ def run_lab(args: argparse.Namespace) -> int:
         report = run_cells(client, store, catalog, experiment, cells, engine=engine,
                            concurrency=args.concurrency, on_result=progress)
         results = {r.key: r for r in report.done}
-        ExperimentBook(store.data_dir).save(experiment, results)
+        ExperimentBook(store).save(experiment, results)
     made = sum(r.ok for r in report.done)
     spent = sum((r.facts.cost_usd or 0) for r in report.done if r.facts)
     print(f"{experiment.name}: {made} of {len(cells)} cells made an image, "

@@ -1,20 +1,20 @@
-"""Experiments kept beside the gallery: matrix, results and ratings, one JSON file each.
+"""Experiments kept in the gallery's database: matrix, results and ratings, one row each.
 
-Saved after every finished cell and every rating, so a reload or a restart reopens the
-experiment as it was. A file is replaced atomically: a crash leaves the old one.
+Saved after every finished cell and every rating, so a reload, a restart or another app
+server on the same database reopens the experiment as it was. A save replaces the whole
+record in one statement (studio/gallery/experiment_rows.py): of two saves at once, the
+last one stays, whole. Before schema v4 each experiment was a JSON file in
+`<data dir>/experiments/`; a store imports those once when it opens.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from studio.gallery.experiment_rows import SQLExperiments
 from studio.gallery.records import ID_RE
+from studio.gallery.store import GalleryStore
 from studio.lab.batch import JobView, jobs_from_json, jobs_to_json
 from studio.lab.experiment import Experiment
 from studio.lab.runner import CellResult
@@ -31,68 +31,57 @@ class ExperimentSummary:
 
 
 class ExperimentBook:
-    """The experiments of one data folder."""
+    """The experiments of one gallery (its store, or the store's `experiments` rows)."""
 
-    def __init__(self, data_dir: str | Path) -> None:
-        self.folder = Path(data_dir) / "experiments"
+    def __init__(self, store: GalleryStore | SQLExperiments) -> None:
+        self.rows = store.experiments if isinstance(store, GalleryStore) else store
 
-    def _path(self, experiment_id: str) -> Path:
-        if not ID_RE.match(experiment_id):  # the id becomes a file name: never trust it
+    @staticmethod
+    def _check(experiment_id: str) -> str:
+        if not ID_RE.match(experiment_id):  # ids come from links and tags: never trust them
             raise ValueError(f"not an experiment id: {experiment_id!r}")
-        return self.folder / f"{experiment_id}.json"
+        return experiment_id
 
     def save(self, experiment: Experiment, results: dict[str, CellResult]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        record = {
-            "experiment": asdict(experiment),
-            "results": [asdict(r) for r in results.values()],
-            "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(record, out, ensure_ascii=False)
-            os.replace(tmp, self._path(experiment.id))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        record = {"experiment": asdict(experiment), "results": [asdict(r) for r in results.values()]}
+        self.rows.save(self._check(experiment.id), experiment.name, record)
 
     def load(self, experiment_id: str) -> tuple[Experiment, dict[str, CellResult]] | None:
-        try:
-            record = json.loads(self._path(experiment_id).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        record = self.rows.load(self._check(experiment_id))
+        if record is None:
             return None
-        experiment = Experiment.from_dict(record["experiment"])
-        results = {r["key"]: _result(r) for r in record.get("results", [])}
+        try:
+            experiment = Experiment.from_dict(record["experiment"])
+            results = {r["key"]: _result(r) for r in record.get("results", [])}
+        except (KeyError, TypeError, ValueError, AttributeError):  # unreadable: as good as none
+            return None
         return experiment, results
 
     def jobs(self, experiment_id: str) -> list[JobView]:
         """The batch jobs submitted for an experiment, as last seen."""
         try:
-            return jobs_from_json(self._path(experiment_id).with_suffix(".batch").read_text())
-        except (OSError, ValueError, TypeError):
+            return jobs_from_json(self.rows.jobs(self._check(experiment_id)) or "[]")
+        except (ValueError, TypeError):
             return []
 
     def save_jobs(self, experiment_id: str, jobs: list[JobView]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(experiment_id).with_suffix(".batch")
-        tmp = path.with_suffix(".batch.tmp")
-        tmp.write_text(jobs_to_json(jobs), encoding="utf-8")
-        os.replace(tmp, path)
+        """Jobs belong to a saved experiment (the Lab saves it first); KeyError if it is not."""
+        if not self.rows.set_jobs(self._check(experiment_id), jobs_to_json(jobs)):
+            raise KeyError(f"no saved experiment {experiment_id!r}")
 
     def list(self) -> list[ExperimentSummary]:
+        """Every experiment, most recently saved first."""
         out: list[ExperimentSummary] = []
-        for path in sorted(self.folder.glob("*.json")) if self.folder.exists() else []:
+        for row in self.rows.rows():
             try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                experiment = Experiment.from_dict(record["experiment"])
+                experiment = Experiment.from_dict(row.record["experiment"])
                 cells = len(experiment.cells())
-            except Exception:  # a damaged file hides itself, not the others
+            except Exception:  # a record that cannot be read hides itself, not the others
                 continue
-            made = sum(1 for r in record.get("results", []) if r.get("item_id"))
+            made = sum(1 for r in row.record.get("results", []) if r.get("item_id"))
             out.append(ExperimentSummary(experiment.id, experiment.name, cells, made,
-                                         str(record.get("updated_at", ""))))
-        return sorted(out, key=lambda s: s.updated_at, reverse=True)
+                                         row.updated_at))
+        return out
 
 
 def _result(data: dict[str, Any]) -> CellResult:

@@ -1,8 +1,9 @@
 """The prompt library: prompts saved by name, with {variables}, reused on any page and in the Lab.
 
-A user's prompts are one JSON file beside the gallery (`prompts.json`), replaced atomically
-under a lock, so two browser sessions saving at once both keep theirs and a crash leaves the
-old file. A damaged file is set aside (never overwritten) and the library starts afresh.
+A user's prompts are rows of the gallery's database, one per prompt
+(studio/gallery/prompt_rows.py), so two browser sessions, or two app servers on one
+database, saving at once both keep theirs. Before schema v4 they were `prompts.json` in the
+data folder; a store imports that file once when it opens (a damaged one is left as it was).
 Curated examples ship beside this module in `curated_prompts.json`.
 
 A prompt is what the user typed in the page's prompt widget (a story's premise, a dish, an
@@ -13,18 +14,18 @@ text's body...) in `fields`. `{variables}` fill the same way as in the Lab.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
-import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from studio.gallery.errors import StorageError
+from studio.gallery.local_files import PROMPTS_FILE
+from studio.gallery.prompt_rows import PromptLimitReached, SQLPrompts
+from studio.gallery.store import GalleryStore
 from studio.lab.experiment import fill_variables, variables_in
 from studio.making.prompts import (
     STORY_STYLES,
@@ -37,7 +38,6 @@ from studio.making.prompts import (
 )
 
 CURATED_PATH = Path(__file__).with_name("curated_prompts.json")
-FILE_NAME = "prompts.json"
 PAGES = ("story", "edit", "recipe", "text", "lab")
 # The page inputs a prompt carries besides its text, by page (the pages' widget keys).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -160,39 +160,28 @@ def curated_prompts() -> tuple[SavedPrompt, ...]:
 
 
 class PromptLibrary:
-    """The saved prompts of one data folder, and the curated examples."""
+    """The saved prompts of one gallery (its store, or the store's `prompts` rows), and the
+    curated examples."""
 
-    def __init__(self, data_dir: str | Path) -> None:
-        self.folder = Path(data_dir)
-        self.path = self.folder / FILE_NAME
-        self.problem: str | None = None  # set when the file could not be read
+    def __init__(self, store: GalleryStore | SQLPrompts) -> None:
+        self.rows = store.prompts if isinstance(store, GalleryStore) else store
+        self.problem: str | None = None  # set when an old prompts.json could not be read
+        if isinstance(store, GalleryStore) and store.data_dir / PROMPTS_FILE in \
+                store.local_import.damaged:
+            self.problem = (f"The saved prompts file {PROMPTS_FILE} in the data folder could not "
+                            "be read, so it was not imported: it is left as it was. Prompts "
+                            "saved now are kept in the gallery's database; move the file away "
+                            "to stop this message.")
 
     # -- reading ------------------------------------------------------------------------
 
-    def _read(self) -> list[SavedPrompt] | None:
-        """The user's prompts, or None when the file is damaged."""
-        try:
-            records = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError):
-            return None
-        if not isinstance(records, list):
-            return None
+    def mine(self) -> list[SavedPrompt]:
+        """The prompts users saved, newest first."""
         out: list[SavedPrompt] = []
-        for record in records:
+        for record in self.rows.list():
             with contextlib.suppress(PromptLibraryError, AttributeError):
                 out.append(SavedPrompt.from_json(record))
         return out
-
-    def mine(self) -> list[SavedPrompt]:
-        """The prompts users saved, newest first."""
-        prompts = self._read()
-        if prompts is None:
-            self.problem = ("The saved prompts file could not be read; it will be set aside "
-                            "(not deleted) when the next prompt is saved.")
-            return []
-        return sorted(prompts, key=lambda p: p.saved_at, reverse=True)
 
     def all(self) -> list[SavedPrompt]:
         """Users' prompts first, then the curated examples."""
@@ -216,60 +205,19 @@ class PromptLibrary:
         if len(text) > MAX_TEXT:
             raise PromptLibraryError(f"A saved prompt can be at most {MAX_TEXT:,} characters.")
         page = page if page in PAGES else "lab"
-        with self._locked():
-            prompts = self._read_for_writing()
-            same = next((p for p in prompts if p.name.casefold() == name.casefold()), None)
-            if same is None and len(prompts) >= MAX_PROMPTS:
-                raise PromptLibraryError(f"The library holds {MAX_PROMPTS} prompts: delete "
-                                         "one you no longer use first.")
-            prompt = SavedPrompt(name=name, text=text, page=page, fields=_fields(page, fields),
-                                 values=_values(values),
-                                 saved_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                                 **({"id": same.id} if same else {}))
-            prompt = replace(prompt, values={k: v for k, v in prompt.values.items()
-                                             if k in prompt.variables and v})
-            self._write([prompt, *(p for p in prompts if p is not same)])
-        return prompt
+        prompt = SavedPrompt(name=name, text=text, page=page, fields=_fields(page, fields),
+                             values=_values(values))
+        prompt = replace(prompt, values={k: v for k, v in prompt.values.items()
+                                         if k in prompt.variables and v})
+        try:
+            stored = self.rows.save(prompt.to_json(), limit=MAX_PROMPTS)
+        except PromptLimitReached:
+            raise PromptLibraryError(f"The library holds {MAX_PROMPTS} prompts: delete "
+                                     "one you no longer use first.") from None
+        except StorageError as exc:
+            raise PromptLibraryError(f"The prompt could not be saved: {exc.message}") from None
+        return replace(prompt, id=stored["id"], saved_at=stored["saved_at"])
 
     def delete(self, prompt_id: str) -> bool:
         """Remove a saved prompt (curated examples stay); False when there was none."""
-        with self._locked():
-            prompts = self._read_for_writing()
-            kept = [p for p in prompts if p.id != prompt_id]
-            if len(kept) == len(prompts):
-                return False
-            self._write(kept)
-        return True
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            lock = open(self.folder / f".{FILE_NAME}.lock", "a")  # noqa: SIM115
-        except OSError as exc:
-            raise PromptLibraryError(f"The prompt library cannot be written: {exc.strerror}.") from None
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
-    def _read_for_writing(self) -> list[SavedPrompt]:
-        prompts = self._read()
-        if prompts is None:  # damaged: keep it aside for whoever wants to look at it
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.replace(self.path, self.path.with_name(f"prompts-damaged-{stamp}.json"))
-            self.problem = None
-            return []
-        return prompts
-
-    def _write(self, prompts: list[SavedPrompt]) -> None:
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-prompts-", suffix=".json")
-        except OSError as exc:
-            raise PromptLibraryError(f"The prompt could not be saved: {exc.strerror}.") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump([p.to_json() for p in prompts], out, ensure_ascii=False, indent=1)
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise PromptLibraryError(f"The prompt could not be saved: {exc.strerror}.") from None
+        return self.rows.delete(prompt_id)

@@ -3,12 +3,12 @@ another and in the Lab; the curated examples are there for the four capabilities
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from studio.making.prompt_library import curated_prompts
+from studio.gallery.store import GalleryStore
+from studio.making.prompt_library import PromptLibrary, curated_prompts
 from tests.app.conftest import assert_clean
 
 
@@ -39,7 +39,9 @@ def _var(at: AppTest, page: str, name: str):
 
 
 def _saved(data: Path) -> list[dict]:
-    return json.loads((data / "prompts.json").read_text(encoding="utf-8"))
+    """The saved prompts as the gallery's database holds them (read as another process would)."""
+    with GalleryStore(data) as store:
+        return [p.to_json() for p in PromptLibrary(store).mine()]
 
 
 def test_a_story_prompt_saved_with_a_variable_is_used_on_the_recipe_page_and_in_the_lab(
@@ -139,10 +141,10 @@ def test_saving_without_a_name_or_prompt_says_what_is_missing(open_page, _isolat
     assert any("Give the prompt a name" in e.value for e in at.error)
     _save(at, "recipe", "Tart", text="")
     assert any("no prompt to save" in e.value for e in at.error)
-    assert not (_isolated_environment / "prompts.json").exists()
+    assert _saved(_isolated_environment) == []
 
 
-def test_a_damaged_library_file_is_set_aside_not_lost(open_page, _isolated_environment):
+def test_a_damaged_library_file_is_reported_and_left_as_it_was(open_page, _isolated_environment):
     _isolated_environment.mkdir(parents=True, exist_ok=True)
     (_isolated_environment / "prompts.json").write_text("{not json", encoding="utf-8")
     at = open_page("recipe")
@@ -153,5 +155,4 @@ def test_a_damaged_library_file_is_set_aside_not_lost(open_page, _isolated_envir
     _save(at, "recipe", "Tart")
     assert_clean(at)
     assert [r["name"] for r in _saved(_isolated_environment)] == ["Tart"]
-    [aside] = list(_isolated_environment.glob("prompts-damaged-*.json"))
-    assert aside.read_text(encoding="utf-8") == "{not json"
+    assert (_isolated_environment / "prompts.json").read_text(encoding="utf-8") == "{not json"

@@ -85,3 +85,15 @@ def test_doctor_on_a_damaged_database_recovers_it_and_says_so(tmp_path: Path) ->
     done = doctor(data)
     assert "damaged" in done.stdout and "studio-damaged-" in done.stdout
     assert "integrity: ok" in done.stdout
+
+
+def test_doctor_lists_old_lab_and_prompt_files_that_could_not_be_imported(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "experiments").mkdir(parents=True)
+    (data / "experiments" / "broken.json").write_text("{", encoding="utf-8")
+    (data / "prompts.json").write_text("[]", encoding="utf-8")  # readable: imported, set aside
+    done = doctor(data)
+    assert done.returncode == 0, done.stdout + done.stderr  # the gallery itself is fine
+    assert "could not be imported (left in place): experiments/broken.json" in done.stdout
+    assert (data / "experiments" / "broken.json").read_text(encoding="utf-8") == "{"
+    assert (data / "prompts.json.imported").is_file()

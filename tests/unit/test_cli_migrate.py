@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from studio.exchange.migrate_cli import open_target
 from studio.gallery.conversations import Conversation
 from studio.gallery.records import NewItem
 from studio.gallery.store import GalleryStore
+from studio.lab.experiment import Experiment
+from studio.lab.saved import ExperimentBook
+from studio.making.prompt_library import PromptLibrary
 from tests.s3_server import S3Server
 from tests.unit.test_gallery_conversations import history
 from tests.unit.test_gallery_store import make_png
@@ -31,7 +35,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def make_gallery(data: Path) -> dict[str, bytes]:
-    """Five images (one trashed, one favourite), a conversation, a collection, an experiment."""
+    """Five images (one trashed, one favourite), a conversation, a collection, two experiments
+    (one saved, one an old JSON file the next opening imports) and a saved prompt."""
     with GalleryStore(data, blob_url="") as store:
         items = [store.add_image(make_png(k), "image/png", NewItem(page="edit", prompt=f"p{k}"))
                  for k in range(5)]
@@ -40,9 +45,15 @@ def make_gallery(data: Path) -> dict[str, bytes]:
         store.save_conversation(Conversation(page="edit", title="Red fox", history=history()))
         review = store.collections.create("Review", "design")
         store.collections.add(review.id, [items[2].id])
-        (data / "experiments").mkdir()
-        (data / "experiments" / "exp1.json").write_text(json.dumps({"experiment": {}}))
-        return {i.id: store.image_bytes(i.id) for i in items}
+        ExperimentBook(store).save(Experiment(name="Saved", prompts=["a {w}"],
+                                              variables={"w": ["x"]}, models=["m"]), {})
+        PromptLibrary(store).save("Poster", "A poster that says {word}", page="lab")
+        images = {i.id: store.image_bytes(i.id) for i in items}
+    old = Experiment(name="Old file", prompts=["p"], models=["m"])
+    (data / "experiments").mkdir()
+    (data / "experiments" / f"{old.id}.json").write_text(json.dumps(
+        {"experiment": asdict(old), "results": [], "updated_at": "2026-11-01T10:00:00+00:00"}))
+    return images
 
 
 def test_to_blobs_moves_the_files_to_s3_and_keeps_the_database(
@@ -71,16 +82,21 @@ def test_to_another_folder_copies_rows_collections_and_experiments(tmp_path: Pat
     done = run_cli("--data-dir", str(data), "--to-database", f"sqlite:///{team}/studio.db")
     assert done.returncode == 0, done.stderr
     assert "items: 5 copied" in done.stdout and "conversations: 1 copied" in done.stdout
-    assert "collections: 1 copied; experiments: 1 files copied" in done.stdout
+    assert "collections: 1 copied" in done.stdout
+    assert "experiments: 2 copied, 0 already there; saved prompts: 1 copied" in done.stdout
     with GalleryStore(team) as copy, GalleryStore(data) as original:
         assert {i: copy.image_bytes(i) for i in images} == images
         assert copy.get(next(iter(images))).deleted_at is not None  # the trash came along
         assert [i.id for i in copy.query()] == [i.id for i in original.query()]
         assert [c.item_ids for c in copy.collections.list()] == [
             (original.query(order="oldest")[1].id,)]
-    assert (team / "experiments" / "exp1.json").exists()
+    with GalleryStore(team) as copy:
+        assert sorted(s.name for s in ExperimentBook(copy).list()) == ["Old file", "Saved"]
+        assert [p.name for p in PromptLibrary(copy).mine()] == ["Poster"]
+    assert not (team / "experiments").exists(), "rows are copied, not files"
     again = run_cli("--data-dir", str(data), "--to-database", str(team))
     assert again.returncode == 0 and "items: 0 copied, 5 already there" in again.stdout
+    assert "experiments: 0 copied, 2 already there; saved prompts: 0 copied, 1" in again.stdout
 
 
 def test_an_interrupted_migration_resumes_where_it_stopped(tmp_path: Path, s3_server: S3Server) -> None:
@@ -131,5 +147,21 @@ def test_to_postgresql_and_s3_copies_everything_and_verifies(
         assert {i: team.image_bytes(i) for i in images} == images  # rows in PG, bytes in S3
         assert team.count() == 4 and len(team.collections.list()) == 1
         assert team.load_conversation(team.list_conversations()[0].id).history == history()
+        assert sorted(s.name for s in ExperimentBook(team).list()) == ["Old file", "Saved"]
+        assert [p.name for p in PromptLibrary(team).mine()] == ["Poster"]
     again = run_cli("--data-dir", str(data), "--to-database", postgres_url, "--to-blobs", url)
     assert again.returncode == 0 and "items: 0 copied, 5 already there" in again.stdout
+
+
+def test_verification_catches_an_experiment_or_prompt_missing_in_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    make_gallery(data)
+    with GalleryStore(data) as source, GalleryStore(tmp_path / "team") as target:
+        monkeypatch.setattr(target.prompts, "add_existing", lambda records: [])
+        monkeypatch.setattr(target.experiments, "add_existing", lambda rows: [])
+        report = migrate(source, target)
+    assert not report.ok
+    assert "experiments: 2 of 2 are not in the target" in report.problems
+    assert "saved prompts: 1 of 1 are not in the target" in report.problems

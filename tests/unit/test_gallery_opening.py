@@ -16,6 +16,9 @@ from studio.gallery.files import TMP_PREFIX
 from studio.gallery.opening import OK, READ_ONLY, RECOVERED, UNUSABLE, open_store
 from studio.gallery.records import GalleryFilter, NewItem
 from studio.gallery.store import GalleryStore
+from studio.lab.experiment import Experiment
+from studio.lab.saved import ExperimentBook
+from studio.making.prompt_library import PromptLibrary
 from tests.folder_damage import fill_disk, overwrite, read_only_folder, small_disk
 
 
@@ -180,3 +183,18 @@ def test_a_postgresql_gallery_opens_ok_and_keeps_files_in_the_folder(
     again, _ = open_store(tmp_path / "data")  # a second app server on the same database
     assert again is not None and [i.id for i in again.query(GalleryFilter(text="turtle"))] == [item.id]
     again.close()
+
+
+def test_recovery_brings_back_experiments_and_saved_prompts(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    experiment = Experiment(name="Kept through damage", prompts=["p"], models=["m"])
+    with GalleryStore(data) as store:
+        ExperimentBook(store).save(experiment, {})
+        PromptLibrary(store).save("Poster", "A poster that says {word}", page="lab")
+    fill(data, 300)
+    overwrite(data / "studio.db", (data / "studio.db").stat().st_size // 2, 8192)
+    store, health = open_store(data)
+    assert store is not None and health.status == RECOVERED, health
+    assert [s.name for s in ExperimentBook(store).list()] == ["Kept through damage"]
+    assert [p.name for p in PromptLibrary(store).mine()] == ["Poster"]
+    store.close()

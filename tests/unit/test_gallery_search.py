@@ -318,7 +318,7 @@ def test_each_pre_alembic_version_upgrades_to_the_fresh_layout(tmp_path: Path, v
     for name in fresh:  # column types may be spelled differently (BIGINT for INTEGER)
         assert str(upgraded[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL") == \
             str(fresh[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL"), name
-    assert fresh["user_version"] == upgraded["user_version"] == 3
+    assert fresh["user_version"] == upgraded["user_version"] == 4
     conn = sqlite3.connect(tmp_path / "old" / "studio.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
@@ -334,8 +334,9 @@ def test_index_dropped_and_version_reset_is_rebuilt(tmp_path: Path) -> None:
     conn.execute("DROP TABLE items_fts")
     for statement in ("DROP INDEX items_made_by", "ALTER TABLE items DROP COLUMN made_by",
                       "ALTER TABLE items DROP COLUMN grounding", "DROP TABLE collections",
-                      "DROP TABLE collection_items", "DROP TABLE alembic_version"):
-        conn.execute(statement)  # and what v3 and Alembic added: the file is as v1 left it
+                      "DROP TABLE collection_items", "DROP TABLE experiments",
+                      "DROP TABLE saved_prompts", "DROP TABLE alembic_version"):
+        conn.execute(statement)  # and what v3, v4 and Alembic added: the file is as v1 left it
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     with GalleryStore(tmp_path) as store:

@@ -68,15 +68,16 @@ def test_saved_results_reopen_with_ratings(tmp_path: Path) -> None:
     with GalleryStore(tmp_path) as store:
         report = run_cells(offline_client(), store, load_catalog(), experiment,
                            experiment.cells(), engine=OFFLINE)
-    results = {r.key: r for r in report.done}
-    first = next(iter(results.values()))
-    first.rating, first.winner = 5, True
-    book = ExperimentBook(tmp_path)
-    book.save(experiment, results)
-    loaded = book.load(experiment.id)
-    assert loaded is not None
-    assert loaded[0] == experiment and loaded[1][first.key].rating == 5
-    assert book.list()[0].made == len(results)
+        results = {r.key: r for r in report.done}
+        first = next(iter(results.values()))
+        first.rating, first.winner = 5, True
+        ExperimentBook(store).save(experiment, results)
+    with GalleryStore(tmp_path) as reopened:  # a restart
+        book = ExperimentBook(reopened)
+        loaded = book.load(experiment.id)
+        assert loaded is not None
+        assert loaded[0] == experiment and loaded[1][first.key].rating == 5
+        assert book.list()[0].made == len(results)
 
 
 def test_the_cli_runs_an_experiment_file_into_the_gallery(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def _judged(tmp_path: Path, store: GalleryStore):
     results = {r.key: r for r in report.done}
     first = results[experiment.cells()[0].key]
     first.rating, first.winner, first.note = 4, True, "the best one"
-    ExperimentBook(tmp_path).save(experiment, results)
+    ExperimentBook(store).save(experiment, results)
     return experiment, results, first
 
 
