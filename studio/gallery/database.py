@@ -33,6 +33,12 @@ POOL_SIZE = 8
 # PostgreSQL connections are renewed after this long, so one closed by the server or a
 # proxy in between is rarely met (a ping before every use would add a round trip to each).
 POOL_RECYCLE_S = 300
+# The store's statements are short (a page of 48, a count, one row): JIT compiling one costs
+# more than it saves (a tag filter's count at 100,000 items: 15 ms of compiling, 300 ms in
+# all against 90 ms without), and PostgreSQL's default turns it on above a plan cost those
+# counts reach. Sent in the connection's startup packet: no extra round trip. A URL with its
+# own ?options= keeps them.
+SESSION_OPTIONS = "-c jit=off"
 # Any constant works: every Image Studio process on one database takes this same lock.
 WRITE_LOCK_KEY = 0x1A6E5707
 
@@ -70,11 +76,13 @@ class Database:
         self._local = threading.local()
         self._pid = os.getpid()
         if url is not None:
-            self.where: object = shown_url(engine_url(url))
+            parsed = engine_url(url)
+            self.where: object = shown_url(parsed)
+            options = {} if "options" in parsed.query else {"options": SESSION_OPTIONS}
             self.engine = create_engine(
-                engine_url(url), isolation_level="AUTOCOMMIT", pool_size=POOL_SIZE,
+                parsed, isolation_level="AUTOCOMMIT", pool_size=POOL_SIZE,
                 max_overflow=POOL_SIZE, pool_timeout=BUSY_TIMEOUT_S,
-                pool_recycle=POOL_RECYCLE_S)
+                pool_recycle=POOL_RECYCLE_S, connect_args=options)
         else:
             assert db_path is not None
             self.where = db_path.parent

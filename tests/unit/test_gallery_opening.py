@@ -198,3 +198,14 @@ def test_recovery_brings_back_experiments_and_saved_prompts(tmp_path: Path) -> N
     assert [s.name for s in ExperimentBook(store).list()] == ["Kept through damage"]
     assert [p.name for p in PromptLibrary(store).mine()] == ["Poster"]
     store.close()
+
+
+def test_postgresql_sessions_run_without_jit_unless_the_url_sets_options(
+    tmp_path: Path, postgres_url: str,
+) -> None:
+    def jit(url: str) -> str:
+        with GalleryStore(tmp_path / "data", database=url) as store, store.sql.db() as conn:
+            return str(conn.exec_driver_sql("SHOW jit").scalar_one())
+
+    assert jit(postgres_url) == "off"  # compiling costs more than these short queries take
+    assert jit(f"{postgres_url}?options=-c%20jit%3Don") == "on"  # the URL's own options win
