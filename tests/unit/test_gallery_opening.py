@@ -163,11 +163,15 @@ def test_an_unreachable_database_server_is_a_sentence_without_the_password(
     monkeypatch.setenv("STUDIO_DATABASE_URL", f"postgresql://studio:s3cret-pw@127.0.0.1:{port}/g")
     store, health = open_store(tmp_path / "data")
     assert store is None and health.status == UNUSABLE
-    assert "cannot be opened" in health.message and "STUDIO_DATABASE_URL" in health.message
+    assert "cannot be reached" in health.message and "STUDIO_DATABASE_URL" in health.message
     assert f"127.0.0.1:{port}/g" in health.message and "s3cret-pw" not in health.message
     monkeypatch.setenv("STUDIO_DATABASE_URL", "mysql://x@localhost/g")
     store, health = open_store(tmp_path / "data")
     assert store is None and "must be a postgresql:// URL" in health.message
+    monkeypatch.setenv("STUDIO_DATABASE_URL", "postgresql//studio:s3cret-pw@nowhere")  # no ':'
+    store, health = open_store(tmp_path / "data")
+    assert store is None and health.status == UNUSABLE and "s3cret-pw" not in health.message
+    assert "unreadable URL" in health.message and "STUDIO_DATABASE_URL" in health.message
 
 
 def test_a_postgresql_gallery_opens_ok_and_keeps_files_in_the_folder(
