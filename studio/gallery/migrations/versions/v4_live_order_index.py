@@ -7,6 +7,10 @@ row (8 ms at 10,000 items, growing with the gallery). A partial index over live 
 page's order serves it, and the filters no index covers (tags, a common search term) by
 walking it newest-first until a page is full. items_made_by gains rowid, the tie-breaker
 the other (.., created_at) indexes carry on PostgreSQL, so "mine" needs no sort either.
+
+The pager's count of live items (and of one page's) read every row as well (1.5-2.5 ms at
+10,000 items): a narrow partial index on page answers both from the index alone (0.1-0.4
+ms) once vacuum has marked the table's pages all-visible, as autovacuum does after inserts.
 """
 
 from alembic import op
@@ -20,6 +24,7 @@ def upgrade() -> None:
         return
     op.create_index("items_live_order", "items", ["created_at", "rowid"],
                     postgresql_where="deleted_at IS NULL")
+    op.create_index("items_live_page", "items", ["page"], postgresql_where="deleted_at IS NULL")
     op.drop_index("items_made_by", "items")
     op.create_index("items_made_by", "items", ["made_by", "created_at", "rowid"])
 
@@ -29,4 +34,5 @@ def downgrade() -> None:
         return
     op.drop_index("items_made_by", "items")
     op.create_index("items_made_by", "items", ["made_by", "created_at"])
+    op.drop_index("items_live_page", "items")
     op.drop_index("items_live_order", "items")
