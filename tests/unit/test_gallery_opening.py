@@ -62,6 +62,24 @@ def test_a_read_only_folder_opens_for_browsing_and_export_and_refuses_writes(tmp
         assert again.count() == 5
 
 
+def test_a_read_only_gallery_from_before_postgresql_only_revisions_still_opens(
+    tmp_path: Path,
+) -> None:
+    """v4 adds PostgreSQL indexes and nothing on SQLite: a read-only v3 file cannot be
+    upgraded, and needs not be."""
+    data = tmp_path / "data"
+    fill(data, 2)
+    with sqlite3.connect(data / "studio.db") as conn:  # as the previous Image Studio left it
+        conn.execute("UPDATE alembic_version SET version_num = 'v3'")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with read_only_folder(data):
+        store, health = open_store(data)
+        assert store is not None and health.status == READ_ONLY, health.message
+        assert store.count() == 2
+        store.close()
+
+
 def test_a_read_only_folder_without_a_gallery_is_unusable_with_a_reason(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -17,6 +17,7 @@ from alembic import op
 
 revision = "v4"
 down_revision = "v3"
+SQLITE_UNCHANGED = True  # a read-only SQLite gallery at v3 still opens (schema_versions.py)
 
 
 def upgrade() -> None:
