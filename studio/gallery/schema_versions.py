@@ -97,7 +97,7 @@ def check_current(db: Database) -> None:
 
 
 def _sqlite_unchanged_since(revision: str | None) -> bool:
-    """True when every revision after `revision` leaves a SQLite file as it is (such as v4,
+    """True when every revision after `revision` leaves a SQLite file as it is (such as v5,
     PostgreSQL's indexes): a read-only file at `revision` is then as good as the head."""
     if revision is None:
         return False

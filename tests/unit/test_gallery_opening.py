@@ -65,13 +65,13 @@ def test_a_read_only_folder_opens_for_browsing_and_export_and_refuses_writes(tmp
 def test_a_read_only_gallery_from_before_postgresql_only_revisions_still_opens(
     tmp_path: Path,
 ) -> None:
-    """v4 adds PostgreSQL indexes and nothing on SQLite: a read-only v3 file cannot be
+    """v5 adds PostgreSQL indexes and nothing on SQLite: a read-only v4 file cannot be
     upgraded, and needs not be."""
     data = tmp_path / "data"
     fill(data, 2)
     with sqlite3.connect(data / "studio.db") as conn:  # as the previous Image Studio left it
-        conn.execute("UPDATE alembic_version SET version_num = 'v3'")
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute("UPDATE alembic_version SET version_num = 'v4'")
+        conn.execute("PRAGMA user_version = 4")
     conn.close()
     with read_only_folder(data):
         store, health = open_store(data)

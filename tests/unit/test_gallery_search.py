@@ -318,7 +318,7 @@ def test_each_pre_alembic_version_upgrades_to_the_fresh_layout(tmp_path: Path, v
     for name in fresh:  # column types may be spelled differently (BIGINT for INTEGER)
         assert str(upgraded[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL") == \
             str(fresh[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL"), name
-    assert fresh["user_version"] == upgraded["user_version"] == 4
+    assert fresh["user_version"] == upgraded["user_version"] == 5
     conn = sqlite3.connect(tmp_path / "old" / "studio.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()

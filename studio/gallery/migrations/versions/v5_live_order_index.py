@@ -1,4 +1,4 @@
-"""v4 (PostgreSQL; nothing changes on SQLite): the gallery's default view from an index.
+"""v5 (PostgreSQL; nothing changes on SQLite): the gallery's default view from an index.
 
 "WHERE deleted_at IS NULL ORDER BY created_at DESC, rowid DESC" is every gallery page with
 no filter. SQLite walks items_live_created for it (IS NULL counts as an equality there);
@@ -15,9 +15,9 @@ ms) once vacuum has marked the table's pages all-visible, as autovacuum does aft
 
 from alembic import op
 
-revision = "v4"
-down_revision = "v3"
-SQLITE_UNCHANGED = True  # a read-only SQLite gallery at v3 still opens (schema_versions.py)
+revision = "v5"
+down_revision = "v4"
+SQLITE_UNCHANGED = True  # a read-only SQLite gallery at v4 still opens (schema_versions.py)
 
 
 def upgrade() -> None:
