@@ -7,7 +7,7 @@ import streamlit as st
 from components import links
 from components.auth import account_box, require_sign_in
 from components.sidebar import render_sidebar
-from components.storage_banner import storage_banner
+from components.storage_banner import storage_banner, storage_failures
 
 st.set_page_config(
     page_title="Image Studio",
@@ -36,8 +36,9 @@ PAGES = {
 
 page = st.navigation(PAGES)
 storage_banner()  # a read-only, recovered or unusable data folder says so on every page
-links.restore_settings()  # a link's or a reload's settings, before the sidebar draws them
-render_sidebar(page.url_path)  # the grounding choice is kept per page
-account_box()
-page.run()
-links.keep_settings()  # after the page: it may change one too (the text page's variants)
+with storage_failures():  # e.g. the database server went away since the banner
+    links.restore_settings()  # a link's or a reload's settings, before the sidebar draws them
+    render_sidebar(page.url_path)  # the grounding choice is kept per page
+    account_box()
+    page.run()
+    links.keep_settings()  # after the page: it may change one too (the text page's variants)

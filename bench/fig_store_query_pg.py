@@ -4,8 +4,10 @@ The same rows (bench/fill.py's import_rows: 60 matching items among 10,000) go i
 SQLite gallery and into a PostgreSQL database on a throwaway local server (Debian's
 postgresql, started as tests/pg_server.py does for the store's tests, over TCP on
 loopback). The ratio is what the team backend costs a page of 48 against the embedded one,
-measured in one process, interleaved. Two filters, as in fig_store_query: model (an index)
-and page + text search (pg_trgm on PostgreSQL, the FTS5 trigram index on SQLite).
+measured in one process, interleaved. Three views: the gallery's default (every live item,
+newest first), and as in fig_store_query model (an index) and page + text search (pg_trgm
+on PostgreSQL, the FTS5 trigram index on SQLite). Each sample is what pages/gallery.py
+reads for a page: the count for the pager, then the page of 48.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ PER_PAGE = 48
 MATCHES = 60
 MAX_RATIO = 3.0
 MAX_MS = 20.0
+VACUUM_PASSES = 10
 
 
 def run(cfg: Config) -> list[Row]:
@@ -30,6 +33,7 @@ def run(cfg: Config) -> list[Row]:
     match = {"page": "story", "prompt": "A sea turtle reading by lamplight", "model": rare}
     n = cfg.pick(10_000, 300)
     filters = {
+        "newest": GalleryFilter(),
         "model": GalleryFilter(model=rare),
         "page+text": GalleryFilter(page="story", text="turtle"),
     }
@@ -44,21 +48,38 @@ def run(cfg: Config) -> list[Row]:
                 import_rows(store, n, matches=min(MATCHES, n), match=match,
                             other_model=catalog.default_model)
             with stores["postgresql"].sql.db() as conn:
-                conn.exec_driver_sql("ANALYZE")  # what autovacuum does soon after a bulk load
+                # What autovacuum does soon after a bulk load (PostgreSQL 13+ vacuums after
+                # inserts too): statistics, and the visibility map that lets a count read an
+                # index only. Right after the load a pass may mark no page all-visible yet
+                # (seen here with 0 of 477 pages, then all 477 on the next): passes until it has,
+                # as autovacuum's would over time.
+                conn.exec_driver_sql("ANALYZE")
+                for _ in range(VACUUM_PASSES):
+                    conn.exec_driver_sql("VACUUM")
+                    pages, visible = conn.exec_driver_sql(
+                        "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'items'").one()
+                    if visible == pages:
+                        break
+                assert visible == pages, f"{visible} of {pages} pages all-visible"
             for label, flt in filters.items():
                 pages = {k: [(i.created_at, i.prompt) for i in s.query(flt, limit=PER_PAGE)]
                          for k, s in stores.items()}  # ids are random per fill
                 assert pages["sqlite"] == pages["postgresql"], label  # the same page on both
-                assert len(pages["sqlite"]) == min(PER_PAGE, MATCHES, n), label
+                assert len(pages["sqlite"]) == min(PER_PAGE, n if flt == GalleryFilter()
+                                                   else min(MATCHES, n)), label
 
                 def page(name: str, flt: GalleryFilter = flt) -> None:
+                    stores[name].count(flt)
                     stores[name].query(flt, limit=PER_PAGE, order="newest")
 
                 timings = interleaved({k: (lambda k=k: page(k)) for k in stores},
                                       repeats=cfg.pick(101, 11), warmup=3)
                 lite, pg = timings["sqlite"], timings["postgresql"]
                 ratio = pg.median / lite.median
-                note = f"SQLite {lite.median_ms:.2f} ms, PostgreSQL {pg.median_ms:.2f} ms"
+                # the fastest sample is the work itself; the median adds waiting for a core,
+                # which a server process in another process meets on every round trip
+                note = (f"SQLite {lite.median_ms:.2f} ms, PostgreSQL {pg.median_ms:.2f} ms "
+                        f"(fastest {min(lite.samples) * 1000:.2f} / {min(pg.samples) * 1000:.2f} ms)")
                 extra = {"n": n, "sqlite": lite.summary(), "postgresql": pg.summary()}
                 rows.append(Row(FIGURE, f"{label}: page of 48 at {n:,} on PostgreSQL (ms)",
                                 pg.median_ms, "ms", f"< {MAX_MS:.0f} ms", pg.median_ms < MAX_MS,

@@ -224,6 +224,11 @@ def _opened(data_dir: str) -> tuple[GalleryStore | None, StoreHealth]:
     return store, health
 
 
+def forget_store() -> None:
+    """Open the gallery afresh on the next call (after it was found unusable)."""
+    _opened.clear()
+
+
 def store_health() -> StoreHealth:
     return _opened(str(default_data_dir()))[1]
 

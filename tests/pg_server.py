@@ -60,6 +60,25 @@ class PostgresServer:
         self.psql(f"CREATE DATABASE {name} TEMPLATE studio_template")
         return self.url(name)
 
+    def _pg_ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.runner, str(self.bin_dir / "pg_ctl"), "-D",
+                               str(self.folder / "data"), *args],
+                              capture_output=True, text=True, timeout=START_TIMEOUT_S)
+
+    def start(self) -> None:
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        started = self._pg_ctl("-l", str(self.folder / "log"), "-o", options, "-w", "-t",
+                               str(START_TIMEOUT_S), "start")
+        if started.returncode:
+            log = self.folder / "log"
+            tail = log.read_text(errors="replace")[-800:] if log.exists() else ""
+            raise PostgresUnavailable(f"the server did not start: {started.stderr.strip()} {tail}")
+
+    def stop(self) -> None:
+        """Shut the server down at once, as a crash or a lost host would."""
+        self._pg_ctl("-m", "immediate", "-w", "stop")
+
     def drop_database(self, url: str) -> None:
         self.psql(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
@@ -92,14 +111,8 @@ def postgres_server() -> Iterator[PostgresServer]:
                    "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
         if made.returncode:
             raise PostgresUnavailable(f"initdb failed: {made.stderr.strip()[-500:]}")
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        started = run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
-                      "-o", options, "-w", "-t", str(START_TIMEOUT_S), "start")
-        if started.returncode:
-            log = (folder / "log").read_text(errors="replace")[-800:] if (folder / "log").exists() else ""
-            raise PostgresUnavailable(f"the server did not start: {started.stderr.strip()} {log}")
         server = PostgresServer(folder, port, runner, bin_dir)
+        server.start()
         try:
             # ICU's root locale folds case across Unicode, as a team's en_US server does: the
             # store must give SQLite's answers anyway (its text columns collate "C")
@@ -108,6 +121,6 @@ def postgres_server() -> Iterator[PostgresServer]:
             server.psql("CREATE EXTENSION pg_trgm", database="studio_template")
             yield server
         finally:
-            run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+            server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -35,6 +35,10 @@ class StorageReadOnly(StorageError):
     pass
 
 
+class StorageUnreachable(StorageError):
+    """The database server cannot be reached (down, restarted, refusing connections)."""
+
+
 class MissingImage(FileNotFoundError):
     """A gallery item whose image file is gone from the data folder."""
 
@@ -56,6 +60,13 @@ def read_only(where: object) -> StorageReadOnly:
     return StorageReadOnly(f"The data folder ({where}) is read-only: browsing, search and export "
                            "work, but nothing new can be saved. Make it writable and restart.",
                            errno.EROFS)
+
+
+def unreachable(where: object, reason: str) -> StorageUnreachable:
+    """`where` is the URL with its password hidden (database.shown_url)."""
+    return StorageUnreachable(f"The gallery database {where} cannot be reached ({reason}). "
+                              "Start the database server (or check "
+                              "STUDIO_DATABASE_URL), then reload the page.", errno.ECONNREFUSED)
 
 
 def as_storage_error(exc: BaseException, where: object) -> StorageError | None:

@@ -36,6 +36,7 @@ class StoreHealth:
     recovered_items: int = 0
     reindexed_files: int = 0
     kept_aside: Path | None = None
+    on_server: bool = False  # the rows are in a database server (STUDIO_DATABASE_URL)
 
 
 def _writable(folder: Path) -> bool:
@@ -77,13 +78,14 @@ def open_store(data_dir: str | Path | None = None) -> tuple[GalleryStore | None,
 def _open_server(folder: Path, url: str) -> tuple[GalleryStore | None, StoreHealth]:
     """Rows in a database server: its own pages and recovery are the server's business."""
     try:
-        return GalleryStore(folder, database=url), StoreHealth()
+        return GalleryStore(folder, database=url), StoreHealth(on_server=True)
     except StorageError as exc:
-        return None, StoreHealth(UNUSABLE, exc.message)
+        return None, StoreHealth(UNUSABLE, exc.message, on_server=True)
     except (SQLAlchemyError, ValueError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return None, StoreHealth(UNUSABLE, f"The gallery database {shown_url(url)} cannot be "
-                                 f"opened ({reason}). Check STUDIO_DATABASE_URL.")
+                                 f"opened ({reason}). Nothing was changed. Check "
+                                 "STUDIO_DATABASE_URL, then reload the page.", on_server=True)
 
 
 def _integrity(store: GalleryStore) -> None:

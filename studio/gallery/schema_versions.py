@@ -90,10 +90,24 @@ def check_current(db: Database) -> None:
             legacy = _legacy_version(conn)
             revision = f"v{legacy}" if legacy else None
     wanted = head()
-    if revision != wanted:
+    if revision != wanted and not (db.is_sqlite and _sqlite_unchanged_since(revision)):
         raise read_only(db.where) from RuntimeError(
             f"{db.where} is at schema {revision}, this Image Studio needs {wanted} "
             "and cannot upgrade a read-only database")
+
+
+def _sqlite_unchanged_since(revision: str | None) -> bool:
+    """True when every revision after `revision` leaves a SQLite file as it is (such as v5,
+    PostgreSQL's indexes): a read-only file at `revision` is then as good as the head."""
+    if revision is None:
+        return False
+    scripts = ScriptDirectory.from_config(alembic_config())
+    later = []
+    for script in scripts.walk_revisions():  # from the head down
+        if script.revision == revision:
+            return all(getattr(s.module, "SQLITE_UNCHANGED", False) for s in later)
+        later.append(script)
+    return False
 
 
 def _has_version_table(conn: Connection) -> bool:

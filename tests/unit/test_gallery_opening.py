@@ -62,6 +62,24 @@ def test_a_read_only_folder_opens_for_browsing_and_export_and_refuses_writes(tmp
         assert again.count() == 5
 
 
+def test_a_read_only_gallery_from_before_postgresql_only_revisions_still_opens(
+    tmp_path: Path,
+) -> None:
+    """v5 adds PostgreSQL indexes and nothing on SQLite: a read-only v4 file cannot be
+    upgraded, and needs not be."""
+    data = tmp_path / "data"
+    fill(data, 2)
+    with sqlite3.connect(data / "studio.db") as conn:  # as the previous Image Studio left it
+        conn.execute("UPDATE alembic_version SET version_num = 'v4'")
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with read_only_folder(data):
+        store, health = open_store(data)
+        assert store is not None and health.status == READ_ONLY, health.message
+        assert store.count() == 2
+        store.close()
+
+
 def test_a_read_only_folder_without_a_gallery_is_unusable_with_a_reason(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -163,11 +181,15 @@ def test_an_unreachable_database_server_is_a_sentence_without_the_password(
     monkeypatch.setenv("STUDIO_DATABASE_URL", f"postgresql://studio:s3cret-pw@127.0.0.1:{port}/g")
     store, health = open_store(tmp_path / "data")
     assert store is None and health.status == UNUSABLE
-    assert "cannot be opened" in health.message and "STUDIO_DATABASE_URL" in health.message
+    assert "cannot be reached" in health.message and "STUDIO_DATABASE_URL" in health.message
     assert f"127.0.0.1:{port}/g" in health.message and "s3cret-pw" not in health.message
     monkeypatch.setenv("STUDIO_DATABASE_URL", "mysql://x@localhost/g")
     store, health = open_store(tmp_path / "data")
     assert store is None and "must be a postgresql:// URL" in health.message
+    monkeypatch.setenv("STUDIO_DATABASE_URL", "postgresql//studio:s3cret-pw@nowhere")  # no ':'
+    store, health = open_store(tmp_path / "data")
+    assert store is None and health.status == UNUSABLE and "s3cret-pw" not in health.message
+    assert "unreadable URL" in health.message and "STUDIO_DATABASE_URL" in health.message
 
 
 def test_a_postgresql_gallery_opens_ok_and_keeps_files_in_the_folder(
@@ -198,3 +220,14 @@ def test_recovery_brings_back_experiments_and_saved_prompts(tmp_path: Path) -> N
     assert [s.name for s in ExperimentBook(store).list()] == ["Kept through damage"]
     assert [p.name for p in PromptLibrary(store).mine()] == ["Poster"]
     store.close()
+
+
+def test_postgresql_sessions_run_without_jit_unless_the_url_sets_options(
+    tmp_path: Path, postgres_url: str,
+) -> None:
+    def jit(url: str) -> str:
+        with GalleryStore(tmp_path / "data", database=url) as store, store.sql.db() as conn:
+            return str(conn.exec_driver_sql("SHOW jit").scalar_one())
+
+    assert jit(postgres_url) == "off"  # compiling costs more than these short queries take
+    assert jit(f"{postgres_url}?options=-c%20jit%3Don") == "on"  # the URL's own options win

@@ -318,7 +318,7 @@ def test_each_pre_alembic_version_upgrades_to_the_fresh_layout(tmp_path: Path, v
     for name in fresh:  # column types may be spelled differently (BIGINT for INTEGER)
         assert str(upgraded[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL") == \
             str(fresh[name]).replace("BIGINT", "INTEGER").replace("FLOAT", "REAL"), name
-    assert fresh["user_version"] == upgraded["user_version"] == 4
+    assert fresh["user_version"] == upgraded["user_version"] == 5
     conn = sqlite3.connect(tmp_path / "old" / "studio.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
@@ -384,3 +384,30 @@ def test_the_same_query_finds_the_same_items_on_sqlite_and_postgresql(
                     assert [i.id for i in pg.query(flt, limit=100, order=order)] == found, term
                 assert pg.count(flt) == lite.count(flt), term
         assert pg.facets() == lite.facets()
+
+
+@pytest.mark.sqlite_only  # PostgreSQL only: it opens that backend itself
+@pytest.mark.parametrize("flt", [GalleryFilter(), GalleryFilter(page="story"),
+                                 GalleryFilter(model="m-1"), GalleryFilter(favourite=True),
+                                 GalleryFilter(made_by="ana")], ids=repr)
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_a_gallery_page_on_postgresql_is_read_in_order_from_an_index_never_sorted(
+    tmp_path: Path, postgres_url: str, flt: GalleryFilter, order: str,
+) -> None:
+    """With sorting priced out, a plan still sorts when no index gives the page's order
+    (SQLite's IS NULL is an equality for its indexes; PostgreSQL's planner's is not)."""
+    from sqlalchemy import event
+
+    with GalleryStore(tmp_path / "pg", database=postgres_url) as store:
+        store.import_records([raw(f"p {n}", "t", model="m-1", made_by="ana") for n in range(20)],
+                             [], [])
+        seen: list[tuple[str, object]] = []
+        event.listen(store.sql.engine, "before_cursor_execute",
+                     lambda _c, _cur, sql, params, _ctx, _many: seen.append((sql, params)))
+        with store.sql.db() as conn:  # the store's query runs on this same connection
+            conn.exec_driver_sql("SET enable_sort = off")
+            store.query(flt, limit=48, order=order)
+            sql, params = next((s, p) for s, p in seen if s.lstrip().startswith("SELECT"))
+            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}", params).scalars())  # type: ignore[arg-type]
+            conn.exec_driver_sql("RESET enable_sort")
+    assert "Sort" not in plan and "Index Scan" in plan, plan
