@@ -25,7 +25,8 @@ from google.genai import types
 
 MB = 2**20
 DEFAULT_MAX_REQUEST_MB = 100.0  # Gemini's inline limit; older endpoints take 20
-# The source and two photographic turns at 1K (~2.6 MB of base64 each); see the docstring.
+# Room for a source photo and about two photographic turns at 1K (~2.6 MB of base64
+# each) beside it; why, in the docstring.
 DEFAULT_HISTORY_MB = 8.0
 # The generation config, system instruction and JSON framing around the contents.
 REQUEST_OVERHEAD_BYTES = 4096
