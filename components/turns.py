@@ -162,10 +162,14 @@ def show_note(turn: Turn) -> None:
 
 
 def request_meter(thread: PageChat) -> None:
-    """How full the next request is, against the size limit and the model's input limit."""
+    """How full the next request is, against the working history size (under the size
+    limit) and the model's input limit."""
     plan = thread.plan(model=state.settings().model)
     cost, limits = plan.full_cost, plan.limits
-    text = (f"Next request: {cost.bytes / MB:.1f} of {limits.max_bytes / MB:g} MB · "
+    size = f"{limits.working_bytes / MB:g} MB"
+    if limits.working_bytes < limits.max_bytes:
+        size += f" (working size; the endpoint takes {limits.max_bytes / MB:g} MB)"
+    text = (f"Next request: {cost.bytes / MB:.1f} of {size} · "
             f"≈ {cost.tokens:,} of {limits.max_tokens:,} input tokens")
     if plan.left_out:
         text += " · older turns will be left out"

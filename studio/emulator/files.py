@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from .bodies import dumps
 from .responses import JSON_TYPE, EmulatorResponse
-from .wire import WireError, dumps
+from .wire import WireError
 
 _UPLOAD_RE = re.compile(r"^/upload/(v1|v1beta|v1alpha)/files$")
 _FILE_RE = re.compile(r"^(?:/download)?/(v1|v1beta|v1alpha)/(files/[a-z0-9-]+)(:download)?$")

@@ -30,7 +30,7 @@ from .textlayout import (
     quoted_strings,
     strip_quoted,
 )
-from .wire import WireContent, WireError
+from .wire import PartImages, WireContent, WireError
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Conversation:
     attached: list[bytes]  # images in the latest user turn
     history_user_texts: list[str]
     history_model_texts: list[str]
-    history_images: list[bytes]  # every image before the latest turn, oldest first
+    history_images: Sequence[bytes]  # every image before the latest turn, oldest first
     drawing_faults: frozenset[str] = frozenset()  # e.g. "typo", from `[fault:typo]`
 
 
@@ -69,7 +69,9 @@ def read_conversation(contents: Sequence[WireContent]) -> Conversation:
         attached=[p.data for p in latest.parts if p.is_image and p.data],
         history_user_texts=[],
         history_model_texts=[],
-        history_images=[],
+        history_images=PartImages(
+            p for c in contents[:last_user] for p in c.parts
+            if p.is_image and p.has_bytes and not p.thought),
         drawing_faults=drawing_faults(latest_text),
     )
     for content in contents[:last_user]:
@@ -78,9 +80,6 @@ def read_conversation(contents: Sequence[WireContent]) -> Conversation:
             conv.history_model_texts.append(texts)
         else:
             conv.history_user_texts.append(strip_directives(texts))
-        conv.history_images += [
-            p.data for p in content.parts if p.is_image and p.data and not p.thought
-        ]
     return conv
 
 

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .bodies import dumps, error_json, image_part, response_json, sse, text_part, usage_json
 from .draw import encode_png
 from .faults import Fault
 from .interface import ReplyPart, sniff_mime
 from .signatures import Signer
-from .wire import dumps, error_json, image_part, response_json, sse, text_part, usage_json
 
 JSON_TYPE = "application/json; charset=UTF-8"
 SSE_TYPE = "text/event-stream"

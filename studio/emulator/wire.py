@@ -1,4 +1,4 @@
-"""The Gemini REST wire format: parse generateContent requests, build responses.
+"""The Gemini REST wire format: parse generateContent requests (bodies.py builds responses).
 
 The SDK is inconsistent about key casing inside nested objects it dumps from
 pydantic (`inlineData` holds `mime_type`, `thinkingConfig` holds
@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
@@ -49,21 +50,92 @@ class WireError(Exception):
         super().__init__(f"{code} {self.message}")
 
 
-@dataclass
 class WirePart:
-    text: str | None = None
-    data: bytes | None = None
-    mime_type: str | None = None
-    thought: bool = False
-    signature: bytes | None = None
+    """One part of a request's content.
+
+    Inline data keeps the base64 text that came over the wire and is decoded when `data`
+    is first read: every turn of a chat sends all its earlier images back (18 MB at 30
+    turns of photographic answers) and an answer reads few of them (an edit, the latest;
+    a model that checks thought signatures, its own), so decoding every one would charge
+    the in-process emulator's work to each turn. Text that is not a string, or not ASCII,
+    is refused at once; other bad base64 is refused (the same 400) when the part is read,
+    so a bad image in a part no answer reads passes, where the API would refuse it."""
+
+    __slots__ = ("_data", "_encoded", "_where", "mime_type", "signature", "text", "thought")
+
+    def __init__(self, text: str | None = None, data: bytes | None = None,
+                 mime_type: str | None = None, thought: bool = False,
+                 signature: bytes | None = None) -> None:
+        self.text, self.mime_type, self.thought, self.signature = text, mime_type, thought, signature
+        self._data = data
+        self._encoded: str | None = None  # the base64 as sent, until `data` decodes it
+        self._where = "data"
+
+    def set_encoded(self, value: Any, where: str) -> None:
+        """Take inline data as sent (`where` names it in a refusal)."""
+        if isinstance(value, str) and value.isascii():  # O(1): no pass over the text
+            self._data, self._encoded, self._where = None, value, where
+        else:
+            self._data, self._encoded = b64decode_any(value, where), None
+
+    @property
+    def data(self) -> bytes | None:
+        if self._encoded is not None:
+            self._data, self._encoded = b64decode_any(self._encoded, self._where), None
+        return self._data
+
+    @data.setter
+    def data(self, value: bytes | None) -> None:
+        self._data, self._encoded = value, None
+
+    @property
+    def has_data(self) -> bool:
+        """Inline data is present (perhaps empty), without decoding it."""
+        return self._data is not None or self._encoded is not None
+
+    @property
+    def has_bytes(self) -> bool:
+        """Inline data of at least one byte, judged without decoding it."""
+        if self._encoded is not None:
+            return len(self._encoded) > 4 or bool(self._encoded.strip("="))
+        return bool(self._data)
 
     @property
     def is_image(self) -> bool:
-        return self.data is not None and (self.mime_type or "").startswith("image/")
+        return self.has_data and (self.mime_type or "").startswith("image/")
 
     @property
     def is_text(self) -> bool:
         return self.text is not None and not self.thought
+
+    def __repr__(self) -> str:
+        data = (f"<{len(self._encoded)} base64 chars>" if self._encoded is not None
+                else f"<{len(self._data)} bytes>" if self._data is not None else None)
+        return (f"WirePart(text={self.text!r}, data={data}, mime_type={self.mime_type!r}, "
+                f"thought={self.thought!r}, signature={self.signature!r})")
+
+
+class PartImages(Sequence[bytes]):
+    """The bytes of image parts, each decoded only when read: an edit needs the latest
+    image of the history, and the history carries every earlier one."""
+
+    def __init__(self, parts: Sequence[WirePart] = ()) -> None:
+        self._parts = list(parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[bytes]: ...
+    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
+        if isinstance(index, slice):
+            return [p.data or b"" for p in self._parts[index]]
+        return self._parts[index].data or b""
+
+    def __repr__(self) -> str:
+        return f"PartImages({len(self)} images)"
 
 
 @dataclass
@@ -139,7 +211,7 @@ def _parse_part(raw: Any, ci: int, pi: int) -> WirePart:
     blob = pick(raw, "inlineData", "inline_data")
     if isinstance(blob, dict):
         where = f"contents[{ci}].parts[{pi}].inline_data.data"
-        part.data = b64decode_any(pick(blob, "data") or "", where)
+        part.set_encoded(pick(blob, "data") or "", where)
         part.mime_type = pick(blob, "mimeType", "mime_type") or "application/octet-stream"
     sig = pick(raw, "thoughtSignature", "thought_signature")
     if sig:
@@ -186,100 +258,3 @@ def parse_generate_request(model: str, body: bytes) -> GenerateRequest:
         system_instruction=system_text or None,
         tools=tuple(t for t in data.get("tools") or [] if isinstance(t, dict)),
     )
-
-
-# --- response building -------------------------------------------------------
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def text_part(text: str, *, thought: bool = False, signature: bytes | None = None) -> dict:
-    part: dict[str, Any] = {"text": text}
-    if thought:
-        part["thought"] = True
-    if signature:
-        part["thoughtSignature"] = b64(signature)
-    return part
-
-
-def image_part(data: bytes, signature: bytes | None, mime_type: str = "image/png") -> dict:
-    part: dict[str, Any] = {"inlineData": {"mimeType": mime_type, "data": b64(data)}}
-    if signature:
-        part["thoughtSignature"] = b64(signature)
-    return part
-
-
-def usage_json(
-    prompt: int, text_out: int, image_out: int, thoughts: int, prompt_images: int = 0
-) -> dict:
-    candidates = text_out + image_out
-    usage: dict[str, Any] = {
-        "promptTokenCount": prompt,
-        "candidatesTokenCount": candidates,
-        "totalTokenCount": prompt + candidates + thoughts,
-        "thoughtsTokenCount": thoughts,
-        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt - prompt_images}],
-    }
-    if prompt_images:
-        usage["promptTokensDetails"].append({"modality": "IMAGE", "tokenCount": prompt_images})
-    details = [
-        {"modality": m, "tokenCount": n} for m, n in (("TEXT", text_out), ("IMAGE", image_out)) if n
-    ]
-    if details:
-        usage["candidatesTokensDetails"] = details
-    return usage
-
-
-def response_json(
-    *,
-    model: str,
-    response_id: str,
-    parts: list[dict] | None,
-    finish_reason: str | None = None,
-    usage: dict | None = None,
-    prompt_feedback: dict | None = None,
-    finish_message: str | None = None,
-    grounding_metadata: dict | None = None,
-) -> dict:
-    out: dict[str, Any] = {}
-    if parts is not None or finish_reason:
-        cand: dict[str, Any] = {"index": 0}
-        if parts:
-            cand["content"] = {"role": "model", "parts": parts}
-        if finish_reason:
-            cand["finishReason"] = finish_reason
-        if finish_message:
-            cand["finishMessage"] = finish_message
-        if grounding_metadata:
-            cand["groundingMetadata"] = grounding_metadata
-        out["candidates"] = [cand]
-    if prompt_feedback:
-        out["promptFeedback"] = prompt_feedback
-    if usage:
-        out["usageMetadata"] = usage
-    out["modelVersion"] = model
-    out["responseId"] = response_id
-    return out
-
-
-def error_json(code: int, message: str | None = None, retry_after: float | None = None) -> dict:
-    """Google's error body; `retry_after` adds the google.rpc.RetryInfo hint a 429 carries."""
-    error: dict[str, Any] = {
-        "code": code,
-        "message": message or DEFAULT_MESSAGES.get(code, "Error."),
-        "status": STATUS_NAMES.get(code, "UNKNOWN"),
-    }
-    if retry_after is not None:
-        error["details"] = [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
-                             "retryDelay": f"{retry_after:g}s"}]
-    return {"error": error}
-
-
-def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def sse(obj: Any) -> bytes:
-    return b"data: " + dumps(obj) + b"\r\n\r\n"

@@ -5,6 +5,13 @@ outgrows the endpoint's inline-request limit and the model's input-token limit. 
 send, the chat measures what it is about to send and, when it would pass either limit,
 leaves out whole older turns (a user Content and the model Contents after it). Model parts
 are never altered, so thought signatures stay valid.
+
+Well before the endpoint's limit, a chat keeps its requests to a working history size
+(STUDIO_HISTORY_MB, default 8 MB), compacted the same way: a request of 18 MB takes
+about 15 s to upload at 10 Mbit/s and 3 s at 50 (the API's own limit, 100 MB, several
+times that), every earlier image is billed as input tokens again on each turn, and an
+edit works on the latest image: the superseded versions add little (Compare and branches
+reach them). The source image and the latest turn go even when they alone pass it.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from google.genai import types
 
 MB = 2**20
 DEFAULT_MAX_REQUEST_MB = 100.0  # Gemini's inline limit; older endpoints take 20
+# Room for a source photo and about two photographic turns at 1K (~2.6 MB of base64
+# each) beside it; why, in the docstring.
+DEFAULT_HISTORY_MB = 8.0
 # The generation config, system instruction and JSON framing around the contents.
 REQUEST_OVERHEAD_BYTES = 4096
 # Estimates are close, not exact: stay this far under the limit.
@@ -32,6 +42,19 @@ def max_request_bytes(environ: Mapping[str, str] | None = None) -> int:
     except ValueError:
         mb = DEFAULT_MAX_REQUEST_MB
     return int((mb if mb > 0 else DEFAULT_MAX_REQUEST_MB) * MB)
+
+
+def history_target_bytes(environ: Mapping[str, str] | None = None) -> int | None:
+    """The working history size: env STUDIO_HISTORY_MB (MB of 2**20 bytes), default 8;
+    0 (or "off") for none, so requests grow to the endpoint's limit."""
+    raw = (environ if environ is not None else os.environ).get("STUDIO_HISTORY_MB", "")
+    if raw.strip().lower() in ("0", "off", "none"):
+        return None
+    try:
+        mb = float(raw) if raw.strip() else DEFAULT_HISTORY_MB
+    except ValueError:
+        mb = DEFAULT_HISTORY_MB
+    return int((mb if mb > 0 else DEFAULT_HISTORY_MB) * MB)
 
 
 @dataclass(frozen=True)
@@ -116,8 +139,14 @@ def split_turns(history: Sequence[types.Content]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class Limits:
-    max_bytes: int
-    max_tokens: int
+    max_bytes: int  # the endpoint's: never passed
+    max_tokens: int  # the model's: never passed
+    target_bytes: int | None = None  # the working history size: passed only by the essentials
+
+    @property
+    def working_bytes(self) -> int:
+        """The size a request is compacted to: the working size, or the limit when lower."""
+        return min(self.target_bytes or self.max_bytes, self.max_bytes)
 
 
 @dataclass
@@ -137,36 +166,39 @@ class Plan:
 
     @property
     def fullness(self) -> float:
-        """How full the next request would be without leaving anything out (1.0 = at a limit)."""
-        return max(self.full_cost.bytes / self.limits.max_bytes,
+        """How full the next request would be without leaving anything out (1.0 = at the
+        working size or the token limit)."""
+        return max(self.full_cost.bytes / self.limits.working_bytes,
                    self.full_cost.tokens / max(1, self.limits.max_tokens))
 
 
 def plan_request(history: Sequence[types.Content], message: Cost, limits: Limits,
                  image_tokens: int, *,
                  cost_of: Callable[[types.Content], Cost] = content_cost) -> Plan:
-    """The history to send with `message`: all of it when it fits; otherwise the first turn
-    (it carries the source image) when it fits, then as many of the latest turns as fit.
+    """The history to send with `message`: all of it when it fits the working size;
+    otherwise the first turn (it carries the source image) and the latest turn when they
+    fit the limits, then as many of the turns before the latest as fit the working size.
     `cost_of` may remember costs: a chat's history Contents never change."""
     spans = split_turns(history)
     costs = [sum((cost_of(c) for c in history[s:e]), Cost()) for s, e in spans]
     base = message + Cost(REQUEST_OVERHEAD_BYTES)
     full = sum(costs, base).with_tokens(image_tokens)
-    budget = Limits(int(limits.max_bytes * SAFETY), int(limits.max_tokens * SAFETY))
+    hard, working = int(limits.max_bytes * SAFETY), int(limits.working_bytes * SAFETY)
+    max_tokens = int(limits.max_tokens * SAFETY)
 
-    def within(cost: Cost) -> bool:
+    def within(cost: Cost, max_bytes: int = working) -> bool:
         c = cost.with_tokens(image_tokens)
-        return c.bytes <= budget.max_bytes and c.tokens <= budget.max_tokens
+        return c.bytes <= max_bytes and c.tokens <= max_tokens
 
     if within(full):
         return Plan(list(history), full, full, limits)
     kept: set[int] = set()
     total = base
-    if costs and within(total + costs[0]):
+    if costs and within(total + costs[0], hard):
         kept.add(0)
         total += costs[0]
     for index in range(len(spans) - 1, 0, -1):
-        if not within(total + costs[index]):
+        if not within(total + costs[index], hard if index == len(spans) - 1 else working):
             break  # keep the latest turns contiguous: a gap in the middle would confuse
         kept.add(index)
         total += costs[index]
@@ -201,8 +233,13 @@ def ranges(numbers: Sequence[int]) -> str:
 def left_out_note(turns: Sequence[int], plan: Plan) -> str:
     """What the page says about turns (1-based) that a request did not carry."""
     word, verb = ("Turn", "was") if len(turns) == 1 else ("Turns", "were")
-    if plan.full_cost.bytes > plan.limits.max_bytes * SAFETY:
-        limit = f"{plan.limits.max_bytes / MB:g} MB"
+    working, max_bytes = plan.limits.working_bytes, plan.limits.max_bytes
+    if plan.full_cost.bytes > working * SAFETY and working < max_bytes:
+        return (f"{word} {ranges(turns)} {verb} left out of this request: older turns go "
+                f"past the working size of {working / MB:g} MB (STUDIO_HISTORY_MB; the "
+                f"endpoint takes {max_bytes / MB:g} MB).")
+    if plan.full_cost.bytes > max_bytes * SAFETY:
+        limit = f"{max_bytes / MB:g} MB"
     else:
         limit = f"the model's limit of {plan.limits.max_tokens:,} input tokens"
     return f"{word} {ranges(turns)} {verb} left out of this request to stay under {limit}."

@@ -24,6 +24,7 @@ from studio.gemini.budget import (
     Cost,
     Limits,
     Plan,
+    history_target_bytes,
     left_out_note,
     max_request_bytes,
     message_cost,
@@ -172,9 +173,10 @@ class PageChat:
 
     def plan(self, message: Cost | None = None, model: str | None = None) -> Plan:
         """What the next request would send, within the size limit and the model's input
-        limit; the meter beside the chat shows how full it is."""
+        limit, kept to the working history size; the meter beside the chat shows how full
+        it is."""
         info = self.catalog.get(model or self.model)
-        limits = Limits(max_request_bytes(), info.input_token_limit)
+        limits = Limits(max_request_bytes(), info.input_token_limit, history_target_bytes())
         history = self.history
         return plan_request(history, message or Cost(), limits, info.input_image_tokens,
                             cost_of=self._costs.keep_only(history))

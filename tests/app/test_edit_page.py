@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from studio.emulator import Fault, ScriptedResponder, scripted_image
 from studio.gallery.records import GalleryFilter
 from studio.gallery.store import GalleryStore
+from studio.gemini.budget import DEFAULT_HISTORY_MB
 from studio.gemini.offline import offline_emulator, reset_offline_emulator
 from tests.app.conftest import THINKING_MODEL, assert_clean
 
@@ -173,9 +174,11 @@ def _noise_png(size: tuple[int, int] = (1024, 512)) -> bytes:
 NOISE_PNG = _noise_png()
 
 
-def _on_limit(monkeypatch, mb: str) -> ScriptedResponder:
-    """The app and the emulator on an endpoint limit of `mb` MB (set before the app starts)."""
+def _on_limit(monkeypatch, mb: str, history_mb: str = "off") -> ScriptedResponder:
+    """The app and the emulator on an endpoint limit of `mb` MB (set before the app starts);
+    the working history size `history_mb` ("off": requests grow to the limit)."""
     monkeypatch.setenv("STUDIO_MAX_REQUEST_MB", mb)
+    monkeypatch.setenv("STUDIO_HISTORY_MB", history_mb)
     reset_offline_emulator()
     emulator = offline_emulator()
     emulator.log.enabled = True
@@ -203,6 +206,55 @@ def test_a_long_chat_stays_under_the_request_limit_and_names_what_it_left_out(
     assert "Edit number 14" in " ".join(p.text or "" for c in last[-5:] for p in c.parts)
     meter = [p.proto.text for p in at.get("progress")]
     assert meter and "of 20 MB" in meter[0] and "older turns will be left out" in meter[0]
+
+
+def _request_sizes() -> list[int]:
+    return [r["bytes"] for r in offline_emulator().requests if "enerateContent" in r["path"]]
+
+
+@pytest.mark.parametrize("history_mb", ["", "12"])  # the default working size, and a set one
+def test_a_long_chat_keeps_to_the_working_history_size_under_the_limit(
+        open_page, monkeypatch, history_mb):
+    scripted = _on_limit(monkeypatch, "20", history_mb)
+    working = float(history_mb or DEFAULT_HISTORY_MB)
+    at = _upload(open_page("edit"), _png())
+    for turn in range(10):
+        scripted.enqueue(f"Edit {turn + 1} done.", NOISE_PNG)
+        _say(at, f"Edit number {turn + 1}")
+        assert not at.error, [e.value for e in at.error]
+    sizes = _request_sizes()
+    assert len(sizes) == 10 and max(sizes) <= working * 2**20
+    assert max(sizes) > (working - 3) * 2**20  # the room was used: at most a turn is spare
+    notes = [c.value for c in at.caption if "left out of this request" in c.value]
+    assert notes and "Turns 2–" in notes[-1]
+    assert (f"older turns go past the working size of {working:g} MB (STUDIO_HISTORY_MB; the "
+            "endpoint takes 20 MB)") in notes[-1]
+    last = scripted.requests[-1].contents
+    assert any(p.is_image for p in last[0].parts)  # the source image is still sent
+    assert "Edit number 9" in " ".join(p.text or "" for c in last[-5:] for p in c.parts)
+    meter = [p.proto.text for p in at.get("progress")]
+    assert meter and f"of {working:g} MB (working size; the endpoint takes 20 MB)" in meter[0]
+    assert "older turns will be left out" in meter[0]
+
+
+def test_the_latest_image_is_sent_even_when_it_alone_passes_the_working_size(
+        open_page, monkeypatch):
+    scripted = _on_limit(monkeypatch, "20", "1")  # a working size smaller than one answer
+    answers = [_noise_png() for _ in range(4)]
+    at = _upload(open_page("edit"), _png())
+    for turn, answer in enumerate(answers):
+        scripted.enqueue(f"Edit {turn + 1} done.", answer)
+        _say(at, f"Edit number {turn + 1}")
+        assert not at.error, [e.value for e in at.error]
+    sent = [Image.open(io.BytesIO(p.data or b"")) for c in scripted.requests[-1].contents
+            for p in c.parts if p.is_image]
+    assert [im.size for im in sent] == [(96, 64), (1024, 512), (1024, 512)]
+    pixels = [Image.open(io.BytesIO(a)).tobytes() for a in answers]
+    # the first turn (the source and its answer) and the latest; turn 2 left out
+    assert [im.tobytes() for im in sent[1:]] == [pixels[0], pixels[2]]
+    notes = [c.value for c in at.caption if "left out of this request" in c.value]
+    assert "Turn 2 was left out of this request: older turns go past" in notes[-1], notes
+    assert _request_sizes()[-1] > 2 * 2**20
 
 
 def test_a_request_the_api_refuses_for_size_offers_a_new_conversation(open_page, monkeypatch):

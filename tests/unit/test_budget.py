@@ -11,6 +11,7 @@ from studio.gallery.store import GalleryStore
 from studio.gemini.budget import (
     MB,
     Limits,
+    history_target_bytes,
     left_out_note,
     max_request_bytes,
     message_cost,
@@ -42,6 +43,47 @@ def test_the_limit_comes_from_the_environment_in_mebibytes():
     assert max_request_bytes({}) == 100 * MB
     assert max_request_bytes({"STUDIO_MAX_REQUEST_MB": "20"}) == 20 * MB
     assert max_request_bytes({"STUDIO_MAX_REQUEST_MB": "nonsense"}) == 100 * MB
+
+
+def test_the_working_history_size_comes_from_the_environment():
+    assert history_target_bytes({}) == 8 * MB
+    assert history_target_bytes({"STUDIO_HISTORY_MB": "12.5"}) == int(12.5 * MB)
+    assert history_target_bytes({"STUDIO_HISTORY_MB": "nonsense"}) == 8 * MB
+    assert history_target_bytes({"STUDIO_HISTORY_MB": "-3"}) == 8 * MB
+    for off in ("0", "off", " OFF "):
+        assert history_target_bytes({"STUDIO_HISTORY_MB": off}) is None
+    assert Limits(20 * MB, 1, None).working_bytes == 20 * MB
+    assert Limits(20 * MB, 1, 8 * MB).working_bytes == 8 * MB
+    assert Limits(20 * MB, 1, 50 * MB).working_bytes == 20 * MB  # never past the limit
+
+
+def test_a_history_past_the_working_size_is_compacted_to_it_the_same_way():
+    history = _history(15)
+    plan = plan_request(history, message_cost("next"), Limits(20 * MB, 10**6, 8 * MB), 258)
+    assert plan.fits and 6 * MB < plan.cost.bytes <= 8 * MB
+    assert 0 not in plan.left_out and 14 not in plan.left_out
+    assert plan.left_out == list(range(1, plan.left_out[-1] + 1))
+    assert plan.history[:3] == history[:3] and plan.history[-3:] == history[-3:]
+    assert plan.fullness > 1  # the meter is full: older turns will be left out
+    assert left_out_note([2, 3], plan) == (
+        "Turns 2–3 were left out of this request: older turns go past the working size of "
+        "8 MB (STUDIO_HISTORY_MB; the endpoint takes 20 MB).")
+
+
+def test_the_source_and_the_latest_turn_go_even_past_the_working_size():
+    history = _history(5)  # each turn ~2 MB of base64
+    plan = plan_request(history, message_cost("next"), Limits(20 * MB, 10**6, 1 * MB), 258)
+    assert plan.left_out == [1, 2, 3] and plan.fits
+    assert plan.history == history[:3] + history[-3:]
+    # the endpoint's limit still bounds them: a latest turn past it is left out too
+    plan = plan_request(history, message_cost("next"), Limits(3 * MB, 10**6, 1 * MB), 258)
+    assert plan.left_out == [1, 2, 3, 4] and plan.cost.bytes <= 3 * MB
+
+
+def test_a_history_under_the_working_size_is_sent_whole():
+    history = _history(3)
+    plan = plan_request(history, message_cost("next"), Limits(20 * MB, 10**6, 8 * MB), 258)
+    assert plan.history == history and not plan.left_out
 
 
 def test_a_turn_is_a_user_content_and_every_model_content_after_it():

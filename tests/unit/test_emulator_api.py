@@ -11,7 +11,7 @@ import pytest
 from google.genai import errors, types
 from PIL import Image
 
-from studio.emulator import Emulator, Fault
+from studio.emulator import Emulator, Fault, wire
 from studio.emulator.draw import SOFTWARE_TAG
 from studio.emulator.testing import chunk_parts, offline_client, part_kinds, response_images
 from studio.gemini.catalog import load_catalog
@@ -253,6 +253,45 @@ def test_bad_base64_and_bad_json_are_400(client_emu):
         resp = emu.handle("POST", path, {}, {}, body)
         err = json.loads(resp.read())["error"]
         assert resp.status == 400 and err["status"] == "INVALID_ARGUMENT" and err["code"] == 400
+
+
+def test_history_images_are_decoded_only_when_an_answer_reads_them(client_emu, monkeypatch):
+    """Every chat turn sends all earlier images back; an edit reads the latest alone, so
+    the emulator decodes that one (a long chat would otherwise pay for all on each turn)."""
+    _, emu = client_emu
+    decoded: list[str] = []
+    real = wire.b64decode_any
+    monkeypatch.setattr(wire, "b64decode_any",
+                        lambda value, where="data": decoded.append(where) or real(value, where))
+    contents = []
+    for turn, size in enumerate([(30, 20), (40, 30), (50, 40)]):
+        png = _png_bytes(Image.new("RGB", size, "red"))
+        contents += [{"role": "user", "parts": [{"text": f"draw picture {turn}"}]},
+                     {"role": "model", "parts": [{"inlineData": {
+                         "mimeType": "image/png",
+                         "data": base64.urlsafe_b64encode(png).decode()}}]}]
+    contents.append({"role": "user", "parts": [{"text": "make it grey"}]})
+    resp = emu.handle("POST", f"/v1beta/models/{DEFAULT}:generateContent", {}, {},
+                      json.dumps({"contents": contents}).encode())
+    assert resp.status == 200
+    parts = json.loads(resp.read())["candidates"][0]["content"]["parts"]
+    out = Image.open(io.BytesIO(base64.b64decode(parts[-1]["inlineData"]["data"])))
+    assert out.size == (50, 40)  # the latest image, edited
+    assert decoded == ["contents[5].parts[0].inline_data.data"]
+
+
+def test_bad_base64_in_a_history_image_an_answer_reads_is_400(client_emu):
+    _, emu = client_emu
+    contents = [{"role": "user", "parts": [{"text": "draw a fox"}]},
+                {"role": "model", "parts": [{"inlineData": {"mimeType": "image/png",
+                                                            "data": "not*base64"}}]},
+                {"role": "user", "parts": [{"text": "make it grey"}]}]
+    resp = emu.handle("POST", f"/v1beta/models/{DEFAULT}:generateContent", {}, {},
+                      json.dumps({"contents": contents}).encode())
+    err = json.loads(resp.read())["error"]
+    assert resp.status == 400
+    assert err["message"] == ("Invalid value at 'contents[1].parts[0].inline_data.data' "
+                              "(TYPE_BYTES), Base64 decoding failed")
 
 
 def test_models_list_and_get(client_emu):
