@@ -15,7 +15,8 @@ exports (with the second copies under blobs/) still import.
 
 Memory does not grow with the export: what the later parts need to know about every entry
 (its file, page, conversation, story) is kept in a scratch SQLite file beside the output
-(export_spool.py), and each part reads back only what it is writing.
+(export_spool.py), each part reads back only what it is writing, and the ZIP's central
+directory waits in a temporary file until the end (spilled_zip.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from studio.exchange.export_pages import spool_story_pages, story_pages
 from studio.exchange.export_spool import ExportSpool
 from studio.exchange.filenames import image_name
 from studio.exchange.image_sources import image_sources
+from studio.exchange.spilled_zip import SpilledZipFile
 from studio.gallery.errors import MissingImage
 from studio.gallery.files import pid_alive
 from studio.gallery.records import MIME_EXT, GalleryFilter, GalleryItem, now_iso
@@ -144,7 +146,7 @@ def export_zip(
     _remove_abandoned_exports(out_path.parent)
     try:
         with ExportSpool(stem.with_suffix(".spool")) as spool, \
-                zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+                SpilledZipFile(tmp, spill_dir=out_path.parent) as zf:
             spool.select(select_items(store, selection))
             by_ids = selection is not None and not isinstance(selection, GalleryFilter)
             _write_images(zf, store, spool, by_ids, report, progress)
