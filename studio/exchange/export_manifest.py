@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
@@ -19,6 +20,7 @@ FORMAT = "image-studio-export"
 VERSION = 2
 COLUMNS = (*ITEM_FIELDS, "file")
 OpenEntry = Callable[[str], TextIO]
+_STRING = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
 
 
 def manifest_json(value: Any, level: int = 0) -> str:
@@ -36,15 +38,30 @@ def manifest_json(value: Any, level: int = 0) -> str:
             return "[]"
         return "[" + ",".join(inner + manifest_json(v, level + 1) for v in value) \
             + "\n" + " " * level + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    """What json.dumps writes for a scalar, without building an encoder for each one."""
+    if isinstance(value, str):
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)  # NaN, Infinity; anything else json decides
 
 
 def _key(key: object) -> str:
     """A dict key as json writes it: a string, or a scalar turned into one."""
     if isinstance(key, str):
-        return json.dumps(key, ensure_ascii=False)
+        return _STRING(key)
     if key is None or isinstance(key, bool | int | float):
-        return json.dumps(json.dumps(key))
+        return _STRING(_scalar(key))
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 

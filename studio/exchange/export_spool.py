@@ -21,7 +21,7 @@ from typing import Any
 
 from studio.exchange.export_experiments import TAG
 from studio.exchange.export_html import ExportEntry
-from studio.gallery.records import GalleryItem
+from studio.gallery.records import ITEM_FIELDS, GalleryItem
 
 _SCHEMA = """
 CREATE TABLE selected (n INTEGER PRIMARY KEY, created_at TEXT NOT NULL, item TEXT NOT NULL);
@@ -47,7 +47,8 @@ _PAGE = 500  # rows read at a time where the loop writes to the table it reads
 
 
 def item_json(item: GalleryItem) -> str:
-    return json.dumps(item.to_dict(), ensure_ascii=False)
+    """item.to_dict() as JSON (its fields read directly: asdict's deep copy is not needed)."""
+    return json.dumps({name: getattr(item, name) for name in ITEM_FIELDS}, ensure_ascii=False)
 
 
 def item_of(text: str) -> GalleryItem:

@@ -56,7 +56,7 @@ def test_manifest_json_reads_exactly_as_one_json_dump_of_the_whole(tmp_path: Pat
 @pytest.mark.parametrize("value", [
     {}, [], {"a": [], "b": {}}, [1, 2.5, None, True, False, "x\n\"y", "é ☃", "\u2028"],
     {1: "a", 2.5: "b", False: 1, None: 2}, (1, (2, 3)), {"n": float("nan"), "i": float("-inf")},
-    {"deep": [[[{"x": [{}], "y": 1e-7}]]]}, 10**30, "plain",
+    {"deep": [[[{"x": [{}], "y": 1e-7}]]]}, 10**30, "plain", [-0.0, 1e16, 2**64, "\x00\x1f\x7f"],
 ])
 def test_each_element_is_encoded_as_json_dumps_with_indent_would(value: object) -> None:
     assert manifest_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
