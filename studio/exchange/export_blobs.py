@@ -37,7 +37,7 @@ class _SamePicture:
 
     def _index(self, conversation_id: str) -> None:
         self.indexed = conversation_id
-        pngs = self.spool.rows("SELECT seq, item FROM entries WHERE conversation_id = ? AND "
+        pngs = self.spool.rows("SELECT seq, item FROM exported WHERE conversation_id = ? AND "
                                "mime = 'image/png' ORDER BY seq", (conversation_id,)).fetchall()
         for seq, text in pngs:  # one conversation's rows, no bytes
             try:

@@ -11,7 +11,7 @@ from studio.making.wording import PAGE_LABELS, PAGE_PLURALS
 
 # Each entry with its conversation's title (older items' words) and its story page, if any.
 _CARDS = """
-SELECT e.item, e.file, c.title, s.file FROM entries AS e
+SELECT e.item, e.file, c.title, s.file FROM exported AS e
 LEFT JOIN conversations AS c ON c.id = e.conversation_id AND c.record IS NOT NULL
 LEFT JOIN stories AS s ON s.key = e.story_key
 WHERE e.page = ? ORDER BY e.seq

@@ -83,7 +83,7 @@ def csv_cell(value: Any) -> str:
 
 def manifest_rows(spool: ExportSpool) -> Iterator[dict[str, Any]]:
     """Every field of each exported item (settings scrubbed) and its `file`, in order."""
-    for text, file in spool.rows("SELECT item, file FROM entries ORDER BY seq"):
+    for text, file in spool.rows("SELECT item, file FROM exported ORDER BY seq"):
         row = json.loads(text)
         row["settings"] = sanitize_settings(row["settings"])
         row["file"] = file

@@ -7,7 +7,8 @@ into a temporary SQLite file beside the output, and every later part of the expo
 manifests, the cover, index.html, the story and experiment pages) reads back just what it
 is writing. The file is deleted when the export ends, whichever way it ends.
 
-Orders follow the export's: `seq` numbers entries as they were written (oldest first), and
+An entry's item JSON stays in `selected`, where the selection put it; the `exported` view
+joins it back. Orders follow the export's: `seq` numbers entries as they were written (oldest first), and
 the rowid of `conversations`, `experiments` and `stories` is the order each was first met.
 """
 
@@ -28,7 +29,10 @@ CREATE TABLE selected (n INTEGER PRIMARY KEY, created_at TEXT NOT NULL, item TEX
 CREATE TABLE entries (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, page TEXT NOT NULL, conversation_id TEXT,
     story_key TEXT, turn INTEGER NOT NULL, position INTEGER NOT NULL, created_at TEXT NOT NULL,
-    model TEXT, cost_usd REAL, mime TEXT NOT NULL, file TEXT NOT NULL, item TEXT NOT NULL);
+    model TEXT, cost_usd REAL, mime TEXT NOT NULL, file TEXT NOT NULL,
+    n INTEGER NOT NULL REFERENCES selected (n));
+-- an entry with its item's JSON, which stays where the selection put it (stored once)
+CREATE VIEW exported AS SELECT entries.*, selected.item FROM entries JOIN selected USING (n);
 CREATE INDEX entries_page ON entries (page, seq);
 CREATE INDEX entries_conversation ON entries (conversation_id, seq);
 CREATE INDEX entries_story ON entries (story_key, turn, position, created_at, seq);
@@ -95,11 +99,12 @@ class ExportSpool:
     def selected_count(self) -> int:
         return int(self.value("SELECT COUNT(*) FROM selected"))
 
-    def selected(self, by_time: bool) -> Iterator[tuple[GalleryItem, str]]:
-        """The selection in export order: as selected, or by created_at (stable)."""
+    def selected(self, by_time: bool) -> Iterator[tuple[GalleryItem, int]]:
+        """The selection in export order (as selected, or by created_at, stable), each item
+        with its row for add_entry."""
         order = "created_at, n" if by_time else "n"
-        for (text,) in self.db.execute(f"SELECT item FROM selected ORDER BY {order}"):
-            yield item_of(text), text
+        for n, text in self.db.execute(f"SELECT n, item FROM selected ORDER BY {order}"):
+            yield item_of(text), n
 
     # -- entries --------------------------------------------------------------------------
 
@@ -109,14 +114,15 @@ class ExportSpool:
     def add_image(self, sha256: str, file: str) -> None:
         self.db.execute("INSERT INTO images VALUES (?, ?)", (sha256, file))
 
-    def add_entry(self, item: GalleryItem, text: str, file: str) -> None:
-        """One exported item (`text` its item_json); notes its conversation and experiments."""
+    def add_entry(self, item: GalleryItem, n: int, file: str) -> None:
+        """One exported item (`n` its row in the selection); notes its conversation and
+        experiments."""
         story_key = (item.conversation_id or item.id) if item.page in STORY_PAGES else None
         self.db.execute(
             "INSERT INTO entries (id, page, conversation_id, story_key, turn, position, "
-            "created_at, model, cost_usd, mime, file, item) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "created_at, model, cost_usd, mime, file, n) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (item.id, item.page, item.conversation_id, story_key, item.turn, item.position,
-             item.created_at, item.model, item.cost_usd, item.mime, file, text))
+             item.created_at, item.model, item.cost_usd, item.mime, file, n))
         if item.conversation_id:
             self.db.execute("INSERT OR IGNORE INTO conversations (id) VALUES (?)",
                             (item.conversation_id,))
@@ -127,9 +133,9 @@ class ExportSpool:
 
     def entries(self, where: str = "1", params: Iterable[Any] = (),
                 order: str = "seq") -> Iterator[ExportEntry]:
-        """Entries matching `where` (SQL over the entries table), in `order`."""
+        """Entries matching `where` (SQL over the entries' columns), in `order`."""
         for text, file in self.db.execute(
-                f"SELECT item, file FROM entries WHERE {where} ORDER BY {order}", tuple(params)):
+                f"SELECT item, file FROM exported WHERE {where} ORDER BY {order}", tuple(params)):
             yield ExportEntry(item_of(text), file)
 
     def entry(self, seq: int) -> ExportEntry | None:

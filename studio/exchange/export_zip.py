@@ -187,15 +187,15 @@ def _write_images(
     width = max(4, len(str(total)))
     if progress:
         progress(0, total)
-    texts: deque[str] = deque()  # the JSON of the items image_sources has read ahead
+    rows: deque[int] = deque()  # the selection rows of the items image_sources read ahead
 
     def items() -> Iterator[GalleryItem]:
-        for item, text in spool.selected(by_time):
-            texts.append(text)
+        for item, row in spool.selected(by_time):
+            rows.append(row)
             yield item
 
     for n, (item, source) in enumerate(image_sources(store, items()), start=1):
-        text = texts.popleft()
+        row = rows.popleft()
         ext = MIME_EXT.get(item.mime, "bin")
         written = spool.image_file(item.sha256)
         arcname = written or "images/" + image_name(n, width, item.page, headline(item), item.id, ext)
@@ -207,7 +207,7 @@ def _write_images(
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
             report.images += 1
-            spool.add_entry(item, text, arcname)
+            spool.add_entry(item, row, arcname)
         if progress:
             progress(n, total)
 
