@@ -7,9 +7,9 @@ and cost, and say so when a cell's image was not part of this export.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
-from typing import Any, TextIO
+from typing import TextIO
 
 from studio.exchange.filenames import short_id, slugify
 from studio.gallery.store import GalleryStore
@@ -26,14 +26,13 @@ max-width:280px}th{background:#f6f8fa;text-align:left}img{max-width:256px;displa
 
 
 def write_experiment_pages(open_entry: Callable[[str], TextIO], store: GalleryStore,
-                           entries: list[Any]) -> int:
-    """Write `experiments/<name>-<id>.html` for each experiment the entries belong to;
-    `open_entry(name)` opens a text entry of the ZIP. Returns the pages written."""
-    files = {e.item.id: e.file for e in entries}
-    ids = dict.fromkeys(t[len(TAG):] for e in entries for t in e.item.tags if t.startswith(TAG))
+                           experiment_ids: Iterable[str], files: Mapping[str, str]) -> int:
+    """Write `experiments/<name>-<id>.html` for each of `experiment_ids` (the exported
+    items' experiment tags, first met first); `files` maps an exported item id to its file
+    in the ZIP and `open_entry(name)` opens a text entry of the ZIP. Returns the pages written."""
     book = ExperimentBook(store)
     written = 0
-    for experiment_id in ids:
+    for experiment_id in experiment_ids:
         try:
             loaded = book.load(experiment_id)
         except ValueError:  # a tag that is not an experiment id
@@ -49,7 +48,7 @@ def write_experiment_pages(open_entry: Callable[[str], TextIO], store: GallerySt
 
 
 def _page(out: TextIO, title: str, grid: Grid, results: dict[str, CellResult],
-          files: dict[str, str]) -> None:
+          files: Mapping[str, str]) -> None:
     catalog = load_catalog()
     out.write(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{escape(title)}"
               f"</title><style>{_STYLE}</style></head><body>\n")
@@ -69,7 +68,7 @@ def _page(out: TextIO, title: str, grid: Grid, results: dict[str, CellResult],
     out.write("</table></body></html>\n")
 
 
-def _cell(result: CellResult | None, files: dict[str, str]) -> str:
+def _cell(result: CellResult | None, files: Mapping[str, str]) -> str:
     if result is None:
         return "<td class=\"muted\">not run</td>"
     parts = []

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -24,7 +23,7 @@ from studio.exchange.markdown import render_markdown
 from studio.gallery.dates import when
 from studio.gallery.money import format_usd
 from studio.gallery.records import GalleryItem
-from studio.making.wording import PAGE_LABELS, PAGE_PLURALS, follow_up, headline, words_of
+from studio.making.wording import PAGE_LABELS, follow_up, headline, words_of
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -63,7 +62,7 @@ def render_text(text: str | None) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", escaped).replace("\n", "<br>\n")
 
 
-def _head(title: str) -> str:
+def head(title: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
@@ -90,7 +89,7 @@ def prompt_fold(item: GalleryItem, title: str | None) -> str:
             f"<p>{esc(engineered)}</p></details>")
 
 
-def _card(entry: ExportEntry, title: str | None, story_file: str | None) -> str:
+def card(entry: ExportEntry, title: str | None, story_file: str | None) -> str:
     item, src = entry.item, esc(entry.file)
     name = headline(item, title)
     parts = [f"<article class=\"card\"><a href=\"{src}\"><img src=\"{src}\" loading=\"lazy\" "
@@ -109,35 +108,10 @@ def _card(entry: ExportEntry, title: str | None, story_file: str | None) -> str:
     return "".join(parts)
 
 
-def write_index(
-    out: TextIO, entries: Iterable[ExportEntry], stories: list[StoryPage], exported_at: str,
-    cover: str, story_of: dict[str, str], titles: dict[str, str] | None = None,
-) -> None:
-    """The cover, the stories and recipes, then every image by page. `story_of` maps item id
-    -> its story/recipe page; `titles` conversation id -> title (for older items' words)."""
-    titles = titles or {}
-    out.write(_head("Image Studio export · " + when(exported_at)))
-    out.write(f"<div class=\"wrap\">{cover}\n")
-    by_page: dict[str, list[ExportEntry]] = {}
-    for entry in entries:
-        by_page.setdefault(entry.item.page, []).append(entry)
-    order = [p for p in PAGE_LABELS if p in by_page] + [p for p in by_page if p not in PAGE_LABELS]
-    for page in order:
-        group = by_page[page]
-        out.write(f"<h2 class=\"section\">{esc(PAGE_PLURALS.get(page, page.title()))} "
-                  f"<span class=\"muted\">{len(group)} image{'s' * (len(group) != 1)}</span></h2>"
-                  "\n<main class=\"grid\">\n")
-        for entry in group:
-            cid = entry.item.conversation_id
-            out.write(_card(entry, titles.get(cid) if cid else None, story_of.get(entry.item.id)))
-        out.write("</main>\n")
-    out.write("</div></body></html>\n")
-
-
 def write_story(out: TextIO, story: StoryPage, titles: dict[str, str] | None = None) -> None:
     """One story/recipe: each version's words, then its scenes (text and image) in order."""
     titles = titles or {}
-    out.write(_head(story.title))
+    out.write(head(story.title))
     kind = PAGE_LABELS.get(story.kind, story.kind)
     first = story.entries[0].item if story.entries else None
     models = sorted({e.item.model for e in story.entries if e.item.model})

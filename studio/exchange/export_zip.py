@@ -12,48 +12,48 @@ into a temp file beside the target that is renamed into place only when complete
 
 Version 2 (this one) stopped storing a history image twice: see export_blobs.py. Version 1
 exports (with the second copies under blobs/) still import.
+
+Memory does not grow with the export: what the later parts need to know about every entry
+(its file, page, conversation, story) is kept in a scratch SQLite file beside the output
+(export_spool.py), each part reads back only what it is writing, and the ZIP's central
+directory waits in a temporary file until the end (spilled_zip.py).
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import os
 import secrets
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studio.exchange.export_blobs import conversation_files
-from studio.exchange.export_cover import cover_html
+from studio.exchange.export_blobs import write_conversations
 from studio.exchange.export_experiments import write_experiment_pages
-from studio.exchange.export_html import ExportEntry, write_index, write_story
-from studio.exchange.export_pages import story_pages
+from studio.exchange.export_html import write_story
+from studio.exchange.export_index import write_index
+from studio.exchange.export_manifest import FORMAT, VERSION, write_manifests
+from studio.exchange.export_pages import spool_story_pages, story_pages
+from studio.exchange.export_spool import ExportSpool
 from studio.exchange.filenames import image_name
 from studio.exchange.image_sources import image_sources
+from studio.exchange.spilled_zip import SpilledZipFile
 from studio.gallery.errors import MissingImage
 from studio.gallery.files import pid_alive
-from studio.gallery.records import (
-    ITEM_FIELDS,
-    MIME_EXT,
-    GalleryFilter,
-    GalleryItem,
-    now_iso,
-    sanitize_settings,
-)
+from studio.gallery.records import MIME_EXT, GalleryFilter, GalleryItem, now_iso
 from studio.gallery.store import GalleryStore
 from studio.making.wording import headline
 
-FORMAT = "image-studio-export"
-VERSION = 2
+__all__ = ["FORMAT", "READABLE_VERSIONS", "VERSION", "ExportReport", "collections_of",
+           "export_zip", "select_items"]
+
 READABLE_VERSIONS = (1, 2)  # what import accepts
 _BATCH = 500
-_COPY_BUF = 1 << 20
 Progress = Callable[[int, int], None]
 
 
@@ -69,18 +69,24 @@ class ExportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def select_items(store: GalleryStore, selection: GalleryFilter | Iterable[str] | None) -> list[GalleryItem]:
-    """The items to export, oldest first (so numbering reads like the session went)."""
+def select_items(store: GalleryStore, selection: GalleryFilter | Iterable[str] | None
+                 ) -> Iterator[GalleryItem]:
+    """The items to export, a query page at a time: for a filter oldest first (so numbering
+    reads like the session went), for ids in the store's order (export_zip sorts them)."""
     if selection is None or isinstance(selection, GalleryFilter):
-        items: list[GalleryItem] = []
-        while batch := store.query(selection, offset=len(items), limit=_BATCH, order="oldest"):
-            items += batch
-        return items
+        offset = 0
+        while True:
+            batch = store.query(selection, offset=offset, limit=_BATCH, order="oldest")
+            if not batch:
+                return
+            offset += len(batch)
+            yield from batch
+            del batch  # one page in memory, not this one and the next
     ids = list(dict.fromkeys(selection))
-    items = []
     for start in range(0, len(ids), _BATCH):
-        items += store.query(GalleryFilter(ids=ids[start : start + _BATCH]), limit=_BATCH)
-    return sorted(items, key=lambda i: i.created_at)
+        batch = store.query(GalleryFilter(ids=ids[start : start + _BATCH]), limit=_BATCH)
+        yield from batch
+        del batch
 
 
 def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
@@ -112,35 +118,13 @@ def _text_entry(zf: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(zf.open(info, "w", force_zip64=True), encoding="utf-8", newline="")
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    # A prompt like "=HYPERLINK(...)" would run as a formula in a spreadsheet.
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _manifest_row(entry: ExportEntry) -> dict[str, Any]:
-    row = entry.item.to_dict()
-    row["settings"] = sanitize_settings(row["settings"])
-    row["file"] = entry.file
-    return row
-
-
 _TMP_PREFIX = ".tmp-export-"
 
 
 def _remove_abandoned_exports(folder: Path) -> None:
-    """Partial ZIPs of exports whose process died (a crash, a kill) are never finished."""
-    for leftover in folder.glob(f"{_TMP_PREFIX}*.zip"):
+    """Partial ZIPs (and spools) of exports whose process died (a crash, a kill) are never
+    finished."""
+    for leftover in [*folder.glob(f"{_TMP_PREFIX}*.zip"), *folder.glob(f"{_TMP_PREFIX}*.spool")]:
         pid = leftover.name[len(_TMP_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and not pid_alive(int(pid)):
             leftover.unlink(missing_ok=True)
@@ -156,28 +140,32 @@ def export_zip(
     started = time.perf_counter()
     out_path = Path(out_path)
     report = ExportReport(path=out_path)
-    items = select_items(store, selection)
-    width = max(4, len(str(len(items))))
-    tmp = out_path.parent / f"{_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.zip"
+    stem = out_path.parent / f"{_TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = stem.with_suffix(".zip")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_exports(out_path.parent)
     try:
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            entries = list(_write_images(zf, store, items, width, report, progress))
-            titles, records = _write_conversations(zf, store, entries, report)
+        with ExportSpool(stem.with_suffix(".spool")) as spool, \
+                SpilledZipFile(tmp, spill_dir=out_path.parent) as zf:
+            spool.select(select_items(store, selection))
+            by_ids = selection is not None and not isinstance(selection, GalleryFilter)
+            _write_images(zf, store, spool, by_ids, report, progress)
+            report.conversations, report.blobs = write_conversations(
+                store, spool, report.warnings,
+                lambda file, sha: _copy_in(zf, store.blobs.open(sha), file, now_iso()))
             exported_at = now_iso()
-            _write_manifests(zf, entries, records, exported_at,
-                             collections_of(store, [e.item.id for e in entries]))
-            stories = story_pages(entries, titles)
-            story_of = {e.item.id: s.file for s in stories for e in s.entries}
+            open_entry = lambda name: _text_entry(zf, name)  # noqa: E731
+            write_manifests(open_entry, spool, exported_at, collections_of(store, spool.files()))
+            report.pages = spool_story_pages(spool)
             with _text_entry(zf, "index.html") as out:
-                write_index(out, entries, stories, exported_at,
-                            cover_html(entries, stories, exported_at), story_of, titles)
-            for story in stories:
+                write_index(out, spool, exported_at)
+            for story in story_pages(spool):
+                cid = story.entries[0].item.conversation_id
                 with _text_entry(zf, story.file) as out:
-                    write_story(out, story, titles)
-            report.pages = len(stories)
-            report.pages += write_experiment_pages(lambda n: _text_entry(zf, n), store, entries)
+                    write_story(out, story, {cid: title} if cid and (title := spool.title(cid))
+                                else {})
+            report.pages += write_experiment_pages(open_entry, store, spool.experiment_ids(),
+                                                   spool.files())
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out_path)
@@ -190,72 +178,48 @@ def export_zip(
 
 
 def _write_images(
-    zf: zipfile.ZipFile, store: GalleryStore, items: list[GalleryItem], width: int,
+    zf: zipfile.ZipFile, store: GalleryStore, spool: ExportSpool, by_time: bool,
     report: ExportReport, progress: Progress | None,
-) -> Iterator[ExportEntry]:
-    total = len(items)
+) -> None:
+    """Each selected item's image, once per sha256 (two items of one image share a file),
+    and its entry into the spool."""
+    total = spool.selected_count()
+    width = max(4, len(str(total)))
     if progress:
         progress(0, total)
-    written: dict[str, str] = {}  # sha256 -> its entry: two items of one image share a file
-    for n, (item, source) in enumerate(image_sources(store, iter(items)), start=1):
+    rows: deque[int] = deque()  # the selection rows of the items image_sources read ahead
+
+    def items() -> Iterator[GalleryItem]:
+        for item, row in spool.selected(by_time):
+            rows.append(row)
+            yield item
+
+    for n, (item, source) in enumerate(image_sources(store, items()), start=1):
+        row = rows.popleft()
         ext = MIME_EXT.get(item.mime, "bin")
-        arcname = written.get(item.sha256) or "images/" + image_name(
-            n, width, item.page, headline(item), item.id, ext)
+        written = spool.image_file(item.sha256)
+        arcname = written or "images/" + image_name(n, width, item.page, headline(item), item.id, ext)
         try:
-            if item.sha256 not in written:
+            if written is None:
                 _copy_in(zf, source(), arcname, item.created_at)
-                written[item.sha256] = arcname
+                spool.add_image(item.sha256, arcname)
         except (FileNotFoundError, MissingImage):
             report.warnings.append(f"item {item.id}: image file missing; left out")
         else:
             report.images += 1
-            yield ExportEntry(item, arcname)
+            spool.add_entry(item, row, arcname)
         if progress:
             progress(n, total)
 
 
-def _write_conversations(
-    zf: zipfile.ZipFile, store: GalleryStore, entries: list[ExportEntry], report: ExportReport
-) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    records, blob_files = conversation_files(store, entries, report.warnings)
-    for arcname, sha in blob_files.items():
-        _copy_in(zf, store.blobs.open(sha), arcname, now_iso())
-    report.blobs = len(blob_files)
-    report.conversations = len(records)
-    return {r["id"]: r["title"] for r in records}, records
-
-
-def collections_of(store: GalleryStore, item_ids: list[str]) -> list[dict[str, Any]]:
+def collections_of(store: GalleryStore, item_ids: Container[str]) -> list[dict[str, Any]]:
     """The collections holding any exported item, each with just its exported members in
-    their order: an import rebuilds them as far as the ZIP holds their items."""
-    exported = set(item_ids)
+    their order: an import rebuilds them as far as the ZIP holds their items. `item_ids`
+    is anything that answers `in` (a list or set of ids, or the spool's files)."""
+    exported = set(item_ids) if isinstance(item_ids, list | tuple) else item_ids
     out = []
     for collection in store.collections.list():
         members = [i for i in collection.item_ids if i in exported]
         if members:
             out.append({**collection.to_json(), "items": members})
     return out
-
-
-def _write_manifests(
-    zf: zipfile.ZipFile, entries: list[ExportEntry], records: list[dict[str, Any]], exported_at: str,
-    collections: list[dict[str, Any]] | None = None,
-) -> None:
-    columns = [*ITEM_FIELDS, "file"]
-    with _text_entry(zf, "manifest.csv") as out:
-        out.write("\ufeff")  # BOM: spreadsheets then read the UTF-8 prompts correctly
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for entry in entries:
-            row = _manifest_row(entry)
-            writer.writerow([_csv_cell(row[c]) for c in columns])
-    with _text_entry(zf, "manifest.json") as out:
-        manifest = {
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": exported_at,
-            "items": [_manifest_row(e) for e in entries],
-            "conversations": records,
-            "collections": collections or [],
-        }
-        json.dump(manifest, out, ensure_ascii=False, indent=1)
