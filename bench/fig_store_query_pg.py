@@ -12,6 +12,8 @@ reads for a page: the count for the pager, then the page of 48.
 
 from __future__ import annotations
 
+import time
+
 from bench.fill import import_rows
 from bench.harness import Config, Row, interleaved, workdir
 from studio.gallery.records import GalleryFilter
@@ -52,15 +54,18 @@ def run(cfg: Config) -> list[Row]:
                 # inserts too): statistics, and the visibility map that lets a count read an
                 # index only. Right after the load a pass may mark no page all-visible yet
                 # (seen here with 0 of 477 pages, then all 477 on the next): passes until it has,
-                # as autovacuum's would over time.
+                # as autovacuum's would over time. A transaction open elsewhere on the server
+                # (the test suite shares it) can hold every pass back: then the figure runs
+                # as it is and its note says how much of the map was set.
                 conn.exec_driver_sql("ANALYZE")
-                for _ in range(VACUUM_PASSES):
+                for attempt in range(VACUUM_PASSES):
                     conn.exec_driver_sql("VACUUM")
                     pages, visible = conn.exec_driver_sql(
                         "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'items'").one()
                     if visible == pages:
                         break
-                assert visible == pages, f"{visible} of {pages} pages all-visible"
+                    time.sleep(0.1 * attempt)
+            visibility = f"; {visible} of {pages} heap pages all-visible" if visible < pages else ""
             for label, flt in filters.items():
                 pages = {k: [(i.created_at, i.prompt) for i in s.query(flt, limit=PER_PAGE)]
                          for k, s in stores.items()}  # ids are random per fill
@@ -79,7 +84,7 @@ def run(cfg: Config) -> list[Row]:
                 # the fastest sample is the work itself; the median adds waiting for a core,
                 # which a server process in another process meets on every round trip
                 note = (f"SQLite {lite.median_ms:.2f} ms, PostgreSQL {pg.median_ms:.2f} ms "
-                        f"(fastest {min(lite.samples) * 1000:.2f} / {min(pg.samples) * 1000:.2f} ms)")
+                        f"(fastest {min(lite.samples) * 1000:.2f} / {min(pg.samples) * 1000:.2f} ms){visibility}")
                 extra = {"n": n, "sqlite": lite.summary(), "postgresql": pg.summary()}
                 rows.append(Row(FIGURE, f"{label}: page of 48 at {n:,} on PostgreSQL (ms)",
                                 pg.median_ms, "ms", f"< {MAX_MS:.0f} ms", pg.median_ms < MAX_MS,
