@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from studio.gallery.database import shown_url
 from studio.gallery.local_files import leftover_files
 from studio.gallery.objects import StoredObject
 from studio.gallery.png_meta import png_size, read_text_chunks
@@ -40,6 +41,7 @@ class DoctorReport:
     reindexed: int = 0
     trashed: int = 0
     unfixed: list[str] = field(default_factory=list)
+    server: str = ""  # the database server's URL (password hidden) when rows are not in SQLite
 
     @property
     def healthy(self) -> bool:
@@ -47,7 +49,10 @@ class DoctorReport:
                     or self.missing_thumbnails)
 
     def lines(self) -> list[str]:
-        out = [f"integrity: {'ok' if not self.integrity else '; '.join(self.integrity[:5])}",
+        integrity = ('; '.join(self.integrity[:5]) if self.integrity else
+                     f"not checked here: the rows are in {self.server}, which keeps its own pages"
+                     if self.server else "ok")
+        out = [f"integrity: {integrity}",
                f"items whose image file is missing: {len(self.missing_files)}",
                f"image files no item knows: {len(self.orphan_files)}",
                f"missing thumbnails: {len(self.missing_thumbnails)}"]
@@ -83,7 +88,7 @@ def image_files(store: GalleryStore) -> dict[str, StoredObject]:
 
 
 def check(store: GalleryStore) -> DoctorReport:
-    report = DoctorReport()
+    report = DoctorReport(server="" if store.sql.is_sqlite else shown_url(store.sql.engine.url))
     with store.sql.db() as conn:
         # PostgreSQL keeps its own pages: only SQLite's file is checked here
         rows = (list(conn.exec_driver_sql("PRAGMA integrity_check").scalars())

@@ -97,3 +97,18 @@ def test_doctor_lists_old_lab_and_prompt_files_that_could_not_be_imported(tmp_pa
     assert "could not be imported (left in place): experiments/broken.json" in done.stdout
     assert (data / "experiments" / "broken.json").read_text(encoding="utf-8") == "{"
     assert (data / "prompts.json.imported").is_file()
+
+
+def test_doctor_on_a_postgresql_gallery_says_the_server_keeps_its_pages(
+    tmp_path: Path, postgres_url: str,
+) -> None:
+    data = tmp_path / "data"
+    with GalleryStore(data, database=postgres_url) as store:
+        buf = io.BytesIO()
+        Image.new("RGB", (40, 30), (90, 10, 10)).save(buf, "PNG")
+        store.add_image(buf.getvalue(), "image/png", NewItem(page="story", prompt="x"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STUDIO_DATABASE_URL": postgres_url}
+    done = subprocess.run([sys.executable, "-m", "studio", "doctor", "--data-dir", str(data)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert "integrity: not checked here: the rows are in postgresql" in done.stdout, done.stdout
+    assert "integrity: ok" not in done.stdout and "items whose image file is missing: 0" in done.stdout
