@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from studio.gallery import doctor
 from studio.gallery.database import database_url, shown_url
 from studio.gallery.errors import StorageError, as_storage_error
+from studio.gallery.objects import blob_url_from_env
 from studio.gallery.recovery import move_aside, recover_rows
 from studio.gallery.store import GalleryStore, default_data_dir
 
@@ -56,7 +57,13 @@ def open_store(data_dir: str | Path | None = None) -> tuple[GalleryStore | None,
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if database_url() and blob_url_from_env() and folder.is_dir():
+            return _open_server(folder, database_url() or "")
         return None, StoreHealth(UNUSABLE, f"The data folder {folder} cannot be created ({exc}).")
+    if database_url() and blob_url_from_env():
+        # rows in a server, bytes in a bucket: the folder is never written (a container's
+        # read-only file system is fine)
+        return _open_server(folder, database_url() or "")
     if not _writable(folder):
         return _open_read_only(folder)
     if database_url():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from studio.lab.experiment import Experiment
 from studio.lab.saved import ExperimentBook
 from studio.making.prompt_library import PromptLibrary
 from tests.folder_damage import fill_disk, overwrite, read_only_folder, small_disk
+from tests.s3_server import S3Server
 
 
 def png(seed: int) -> bytes:
@@ -231,3 +233,21 @@ def test_postgresql_sessions_run_without_jit_unless_the_url_sets_options(
 
     assert jit(postgres_url) == "off"  # compiling costs more than these short queries take
     assert jit(f"{postgres_url}?options=-c%20jit%3Don") == "on"  # the URL's own options win
+
+
+def test_a_team_store_opens_writable_on_a_read_only_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str, s3_server: S3Server,
+) -> None:
+    """Rows in PostgreSQL and bytes in a bucket: the folder is never written, so a container
+    with a read-only file system still makes images."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("STUDIO_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("STUDIO_BLOB_URL", s3_server.url(f"ro-{secrets.token_hex(4)}"))
+    with read_only_folder(data):
+        store, health = open_store(data)
+        assert store is not None and health.status == OK, health.message
+        with store:
+            item = store.add_image(png(2), "image/png", NewItem(page="story", prompt="a heron"))
+            assert [i.id for i in store.query(GalleryFilter(text="heron"))] == [item.id]
+    assert list(data.iterdir()) == []
