@@ -57,6 +57,11 @@ class ObjectFolder(Protocol):
         """(size, chunks) of one object, read as it is consumed."""
         ...
 
+    async def open_async(self, key: str, whole_below: int) -> tuple[int, Iterator[bytes]]:
+        """open() for a fetch-ahead window (export): once awaited, a body smaller than
+        `whole_below` bytes has arrived whole; a bigger one streams as it is consumed."""
+        ...
+
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> None:
@@ -102,6 +107,9 @@ class LocalFolder:
                     yield chunk
 
         return size, chunks()
+
+    async def open_async(self, key: str, whole_below: int) -> tuple[int, Iterator[bytes]]:
+        return self.open(key)  # a local file is read as it is copied: nothing to wait for
 
     def exists(self, key: str) -> bool:
         return (self.root / key).exists()
@@ -150,6 +158,15 @@ class RemoteObjects:
     def open(self, key: str) -> tuple[int, Iterator[bytes]]:
         result = obstore.get(self._store, key)
         return result.meta["size"], (bytes(c) for c in result.stream(CHUNK))
+
+    async def open_async(self, key: str, whole_below: int) -> tuple[int, Iterator[bytes]]:
+        # Awaited on an event loop, the GET's waiting is in Rust without the GIL: the
+        # caller's thread keeps writing while several of these are in flight.
+        result = await obstore.get_async(self._store, key)
+        size = result.meta["size"]
+        if size < whole_below:
+            return size, iter(((await result.bytes_async()).to_bytes(),))
+        return size, (bytes(c) for c in result.stream(CHUNK))
 
     def exists(self, key: str) -> bool:
         try:

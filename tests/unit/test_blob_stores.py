@@ -6,6 +6,7 @@ behind the store's back with boto3, so "it is in S3" is checked, not assumed.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def test_objects_put_get_open_list_delete(blob_url: str | None, tmp_path: Path) 
     assert objects.get("images/ab/one.png") == b"first"
     size, chunks = objects.open("images/ab/one.png")
     assert size == 5 and b"".join(chunks) == b"first"
+    for whole_below in (1 << 20, 2):  # read ahead whole, or streamed as consumed
+        size, chunks = asyncio.run(objects.open_async("images/ab/one.png", whole_below))
+        assert size == 5 and b"".join(chunks) == b"first"
     objects.put("thumbs/ab/one.jpg", b"t")
     assert [o.key for o in objects.list("images")] == ["images/ab/one.png"]
     assert [o.size for o in objects.list("thumbs")] == [1]
@@ -40,6 +44,8 @@ def test_objects_put_get_open_list_delete(blob_url: str | None, tmp_path: Path) 
         objects.get("images/ab/one.png")
     with pytest.raises(FileNotFoundError):
         objects.open("images/ab/one.png")
+    with pytest.raises(FileNotFoundError):
+        asyncio.run(objects.open_async("images/ab/one.png", 1 << 20))
 
 
 def test_unset_url_is_the_data_folder_and_a_url_is_remote(tmp_path: Path, s3_server: S3Server) -> None:
