@@ -198,7 +198,7 @@ def test_images_on_screen_when_the_user_navigated_away_were_kept(
 # --- b. the export CLI is killed while it writes the ZIP ---------------------------------
 
 EXPORT_IMAGES = 300
-TMP_EXPORT = re.compile(r"^\.tmp-export-(\d+)-[0-9a-f]+\.zip$")
+TMP_EXPORT = re.compile(r"^\.tmp-export-(\d+)-[0-9a-f]+\.(?:zip|spool)$")  # a partial ZIP, its spool
 
 
 def _noise_png() -> bytes:
@@ -281,9 +281,11 @@ def test_sigkill_during_an_export_leaves_no_zip_and_a_whole_store(big_store: Pat
     pid, tmp = _kill_export_mid_write(big_store, out)
     assert not out.exists(), "a half-written ZIP is under the name the user asked for"
     leftovers = sorted(p.name for p in out_dir.iterdir())
-    # The only thing a killed export may leave is its own hidden temp file (nothing can
-    # delete it after SIGKILL): never a file that looks like an export.
-    assert leftovers == [tmp.name], leftovers
+    # The only things a killed export may leave are its own hidden temp files, the partial
+    # ZIP and its scratch spool (nothing can delete them after SIGKILL): never a file that
+    # looks like an export.
+    spool = tmp.with_suffix(".spool")
+    assert leftovers == sorted([tmp.name, spool.name]), leftovers
     match = TMP_EXPORT.match(tmp.name)
     assert match and int(match.group(1)) == pid, tmp.name
     partial_size = tmp.stat().st_size
@@ -299,6 +301,7 @@ def test_sigkill_during_an_export_leaves_no_zip_and_a_whole_store(big_store: Pat
     _assert_valid_export(out)
     assert partial_size < out.stat().st_size  # the kill landed mid-write
     assert not tmp.exists(), "the next export removes a dead export's partial file"
+    assert not spool.exists(), "the next export removes a dead export's spool"
 
     # Killing a re-export must leave the previous ZIP exactly as it was.
     before = sha256_file(out)
