@@ -12,8 +12,8 @@ item left out of the selection) still go under blobs/.
 From a bucket every object read here is a GET: they go through a FetchWindow (the steps
 of history_steps.py), and a matching gallery file is asked for as soon as the match is
 known, up to AHEAD images before its recipe is made. Memory is bounded by the window:
-a conversation keeps at most AHEAD of its blobs/ files' bytes until it is written (the
-rest are read again then), and picture keys, never bytes, of its exported PNGs.
+a conversation keeps at most AHEAD of its blobs/ files' bytes (each below WHOLE_BELOW)
+until it is written (the rest are read again then), and picture keys, never bytes, of its exported PNGs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 from studio.exchange.export_manifest import manifest_json
 from studio.exchange.export_spool import ExportSpool
-from studio.exchange.fetch_window import AHEAD, Chunks, Fetch, FetchWindow, whole
+from studio.exchange.fetch_window import AHEAD, WHOLE_BELOW, Chunks, Fetch, FetchWindow, whole
 from studio.exchange.history_steps import History, Indexed, Start, history_steps
 from studio.gallery.png_splice import Recipe, pixel_key, recipe_for
 from studio.gallery.records import MIME_EXT
@@ -118,7 +118,8 @@ class _Writer:
         file = f"blobs/{found.sha}.{MIME_EXT.get(found.mime, 'bin')}"
         conv.files[found.sha] = file
         held = sum(data is not None for _, data in conv.needed.values())
-        conv.needed[file] = (found.sha, found.data if held < AHEAD else None)
+        keep = held < AHEAD and len(found.data) < WHOLE_BELOW
+        conv.needed[file] = (found.sha, found.data if keep else None)
 
     def finish(self, conv: _Conversation) -> None:
         if conv.missing is not None:
