@@ -10,6 +10,11 @@ Beside them, and alternating with them, the S3 side's GETs alone: the export's o
 moto answers every GET in Python (one process, one GIL, a new connection per request), so
 no export from it can be faster than that, whatever the client does. The note gives it as
 a ratio to the local export too, with moto's CPU per GET, so a miss says whose time it is.
+
+A second row, shown without a target: edit conversations with an upload per turn
+(bench/fill_history.py, 20 conversations of 5 turns: 10 history images each), exporting
+the answers only, so every upload goes under blobs/ and every answer is matched to its
+gallery file: S3 time / local time, the history's GETs going through the fetch window.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from bench.fill import add_images
+from bench.fill_history import add_conversations
 from bench.harness import Config, Row, env, noise_png, time_once, workdir
 from studio.exchange.export_zip import export_zip
 from studio.exchange.image_sources import image_sources
@@ -61,11 +67,18 @@ def run(cfg: Config) -> list[Row]:
                 bases = [noise_png(side, side, seed=s) for s in range(16)]
                 local = GalleryStore(root / "local")
                 remote = GalleryStore(root / "remote", blob_url=server.url("bench"))
-                with local, remote:
+                chats = cfg.pick(20, 2)
+                uploads = [noise_png(256, 256, seed=100 + s) for s in range(chats * 5)]
+                chat_local = GalleryStore(root / "chat-local")
+                chat_remote = GalleryStore(root / "chat-remote", blob_url=server.url("bench-chat"))
+                with local, remote, chat_local, chat_remote:
                     for store in (local, remote):
                         add_images(store, count, image=lambda i: bases[i % len(bases)])
+                    answers = {id(s): add_conversations(s, chats, 5, uploads.__getitem__)
+                               for s in (chat_local, chat_remote)}
                     out = root / "out.zip"
-                    times: dict[str, list[float]] = {"local": [], "s3": [], "fetch_only": []}
+                    times: dict[str, list[float]] = {"local": [], "s3": [], "fetch_only": [],
+                                                     "chat_local": [], "chat_s3": []}
                     server_cpu: list[float] = []
                     loads = [_load()]
                     for _ in range(cfg.pick(5, 1)):
@@ -76,6 +89,10 @@ def run(cfg: Config) -> list[Row]:
                         server_cpu.append(_cpu_s(proc) - before)
                         out.unlink()
                         times["fetch_only"].append(time_once(lambda: _fetch_only(remote, count)))
+                        for key, store in (("chat_local", chat_local), ("chat_s3", chat_remote)):
+                            times[key].append(time_once(
+                                lambda s=store: export_zip(s, answers[id(s)], out)))
+                            out.unlink()
                     loads.append(_load())
                     size = sum(os.path.getsize(p) for p in (root / "local" / "images").rglob("*.png"))
         finally:
@@ -83,10 +100,15 @@ def run(cfg: Config) -> list[Row]:
     t_local, t_s3, t_fetch = (statistics.median(times[k]) for k in ("local", "s3", "fetch_only"))
     ratio = t_s3 / t_local
     cpu_ms = statistics.median(server_cpu) / count * 1000
+    t_chat_local, t_chat_s3 = (statistics.median(times[k]) for k in ("chat_local", "chat_s3"))
+    chat = Row(FIGURE, f"history images: export from S3 / from local files ({chats} chats x 10)",
+               t_chat_s3 / t_chat_local, "x", "", None,
+               f"answers only, every upload under blobs/: S3 {t_chat_s3:.2f} s, local "
+               f"{t_chat_local:.2f} s (moto server); load {' -> '.join(loads)}")
     return [Row(FIGURE, f"export from S3 / from local files ({count:,} images)", ratio, "x",
                 f"<= {MAX_RATIO}", ratio <= MAX_RATIO,
                 f"{size / 1e6:,.0f} MB: S3 {t_s3:.2f} s, local {t_local:.2f} s (moto server). "
                 f"Floor set by moto: the {count:,} GETs alone, nothing written, take "
                 f"{t_fetch:.2f} s = {t_fetch / t_local:.2f}x the local export (moto spends "
                 f"{cpu_ms:.1f} ms of its CPU on each); load {' -> '.join(loads)}",
-                {"times": times, "server_cpu_s": server_cpu, "loadavg": loads})]
+                {"times": times, "server_cpu_s": server_cpu, "loadavg": loads}), chat]

@@ -152,7 +152,7 @@ def export_zip(
             _write_images(zf, store, spool, by_ids, report, progress)
             report.conversations, report.blobs = write_conversations(
                 store, spool, report.warnings,
-                lambda file, sha: _copy_in(zf, store.blobs.open(sha), file, now_iso()))
+                lambda file, source: _copy_in(zf, source, file, now_iso()))
             exported_at = now_iso()
             open_entry = lambda name: _text_entry(zf, name)  # noqa: E731
             write_manifests(open_entry, spool, exported_at, collections_of(store, spool.files()))
