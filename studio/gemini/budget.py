@@ -34,14 +34,19 @@ REQUEST_OVERHEAD_BYTES = 4096
 SAFETY = 0.98
 
 
+def _env_bytes(name: str, default_mb: float, environ: Mapping[str, str] | None) -> int:
+    """Env `name` in MB of 2**20 bytes; blank, unreadable or not positive: `default_mb`."""
+    raw = (environ if environ is not None else os.environ).get(name, "")
+    try:
+        mb = float(raw) if raw.strip() else default_mb
+    except ValueError:
+        mb = default_mb
+    return int((mb if mb > 0 else default_mb) * MB)
+
+
 def max_request_bytes(environ: Mapping[str, str] | None = None) -> int:
     """The request size limit: env STUDIO_MAX_REQUEST_MB (MB of 2**20 bytes), default 100."""
-    raw = (environ if environ is not None else os.environ).get("STUDIO_MAX_REQUEST_MB", "")
-    try:
-        mb = float(raw) if raw.strip() else DEFAULT_MAX_REQUEST_MB
-    except ValueError:
-        mb = DEFAULT_MAX_REQUEST_MB
-    return int((mb if mb > 0 else DEFAULT_MAX_REQUEST_MB) * MB)
+    return _env_bytes("STUDIO_MAX_REQUEST_MB", DEFAULT_MAX_REQUEST_MB, environ)
 
 
 def history_target_bytes(environ: Mapping[str, str] | None = None) -> int | None:
@@ -50,11 +55,7 @@ def history_target_bytes(environ: Mapping[str, str] | None = None) -> int | None
     raw = (environ if environ is not None else os.environ).get("STUDIO_HISTORY_MB", "")
     if raw.strip().lower() in ("0", "off", "none"):
         return None
-    try:
-        mb = float(raw) if raw.strip() else DEFAULT_HISTORY_MB
-    except ValueError:
-        mb = DEFAULT_HISTORY_MB
-    return int((mb if mb > 0 else DEFAULT_HISTORY_MB) * MB)
+    return _env_bytes("STUDIO_HISTORY_MB", DEFAULT_HISTORY_MB, environ)
 
 
 @dataclass(frozen=True)
