@@ -20,7 +20,7 @@ from components.render import (
     show_thoughts,
 )
 from studio.gallery.errors import StorageError
-from studio.gemini.budget import MB
+from studio.gemini.budget import MB, megabytes
 from studio.gemini.results import Result
 from studio.gemini.settings import GenerationSettings
 from studio.making.attachments import Attachment, attachment_from_item
@@ -166,9 +166,9 @@ def request_meter(thread: PageChat) -> None:
     limit) and the model's input limit."""
     plan = thread.plan(model=state.settings().model)
     cost, limits = plan.full_cost, plan.limits
-    size = f"{limits.working_bytes / MB:g} MB"
+    size = megabytes(limits.working_bytes)
     if limits.working_bytes < limits.max_bytes:
-        size += f" (working size; the endpoint takes {limits.max_bytes / MB:g} MB)"
+        size += f" (working size; the endpoint takes {megabytes(limits.max_bytes)})"
     text = (f"Next request: {cost.bytes / MB:.1f} of {size} · "
             f"≈ {cost.tokens:,} of {limits.max_tokens:,} input tokens")
     if plan.left_out:

@@ -34,6 +34,12 @@ REQUEST_OVERHEAD_BYTES = 4096
 SAFETY = 0.98
 
 
+def megabytes(size: int) -> str:
+    """A size setting as the user wrote it: "8 MB", "12.5 MB", "0.05 MB" (the setting was
+    rounded down to whole bytes, so :g alone would show 0.0499992)."""
+    return f"{round(size / MB, 2):g} MB"
+
+
 def _env_bytes(name: str, default_mb: float, environ: Mapping[str, str] | None) -> int:
     """Env `name` in MB of 2**20 bytes; blank, unreadable or not positive: `default_mb`."""
     raw = (environ if environ is not None else os.environ).get(name, "")
@@ -237,10 +243,10 @@ def left_out_note(turns: Sequence[int], plan: Plan) -> str:
     working, max_bytes = plan.limits.working_bytes, plan.limits.max_bytes
     if plan.full_cost.bytes > working * SAFETY and working < max_bytes:
         return (f"{word} {ranges(turns)} {verb} left out of this request: older turns go "
-                f"past the working size of {working / MB:g} MB (STUDIO_HISTORY_MB; the "
-                f"endpoint takes {max_bytes / MB:g} MB).")
+                f"past the working size of {megabytes(working)} (STUDIO_HISTORY_MB; the "
+                f"endpoint takes {megabytes(max_bytes)}).")
     if plan.full_cost.bytes > max_bytes * SAFETY:
-        limit = f"{max_bytes / MB:g} MB"
+        limit = megabytes(max_bytes)
     else:
         limit = f"the model's limit of {plan.limits.max_tokens:,} input tokens"
     return f"{word} {ranges(turns)} {verb} left out of this request to stay under {limit}."

@@ -14,6 +14,7 @@ from studio.gemini.budget import (
     history_target_bytes,
     left_out_note,
     max_request_bytes,
+    megabytes,
     message_cost,
     plan_request,
     ranges,
@@ -135,3 +136,10 @@ def test_the_estimate_is_close_to_the_body_the_sdk_sends(tmp_path: Path):
     chat.send("Make it warmer", settings)
     sent = emulator.requests[-1]["bytes"]
     assert sent <= estimate < sent + 8192, (sent, estimate)
+
+
+def test_a_size_setting_reads_back_as_it_was_written() -> None:
+    env = {"STUDIO_HISTORY_MB": "0.05", "STUDIO_MAX_REQUEST_MB": "12.5"}
+    assert megabytes(history_target_bytes(env) or 0) == "0.05 MB"  # not 0.0499992 MB
+    assert megabytes(max_request_bytes(env)) == "12.5 MB"
+    assert megabytes(max_request_bytes({})) == "100 MB"
